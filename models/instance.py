@@ -161,6 +161,9 @@ class Role(Strict):
     required_skills: dict[Id, SkillLevel] = Field(
         {}, description="every engineer in this role needs each skill at this level or above"
     )
+    preferred_skills: list[Id] = Field(
+        [], description="skills whose strength counts in the skill objective, beside the required"
+    )
     understaff_weight: int | None = Field(
         None, ge=0, description="cost per missing engineer; null: under-staffing is forbidden"
     )
@@ -638,6 +641,12 @@ def _reference_problems(inst: Instance) -> Any:
                     yield f"{rp}.pattern.windows", f"duplicate window name {dup!r}"
             members = team.rotation_engineers(rotation)
             for o_index, role in enumerate(rotation.roles):
+                for k, skill in enumerate(role.preferred_skills):
+                    if catalogue is not None and skill not in catalogue:
+                        yield (
+                            f"{rp}.roles[{o_index}].preferred_skills[{k}]",
+                            f"unknown skill {skill!r}: expected one of {_listing(catalogue)}",
+                        )
                 for skill, level in role.required_skills.items():
                     sp = f"{rp}.roles[{o_index}].required_skills.{skill}"
                     if catalogue is not None and skill not in catalogue:
