@@ -1,0 +1,130 @@
+"""Objective terms: each returns the expression of its value; weights come from the policy.
+
+Every value is exact in every solution (not only at the optimum), so the figures reported for a
+time-limited solve match what the checker recomputes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ortools.sat.python import cp_model
+
+from .context import Context, Expr
+from .data import preference_matches
+
+
+@dataclass
+class Term:
+    name: str
+    weight: int
+    unit: str
+    value: Expr
+
+
+def objective_terms(
+    ctx: Context, coverage: dict[str, list[Expr]], rules: dict[str, list[Expr]]
+) -> list[Term]:
+    """All terms with a positive weight, in the order the report lists them."""
+    weights = ctx.data.weights
+    terms = [
+        Term("fairness_spread", weights.fairness_spread, "0.1 h", 0),
+        Term("fairness_deviation", weights.fairness_deviation, "0.1 h", 0),
+        Term("preferences", weights.preferences, "preference weight", 0),
+        Term("skill", weights.skill, "levels short of 5", 0),
+    ]
+    builders = {
+        "fairness_spread": fairness_spread,
+        "fairness_deviation": fairness_deviation,
+        "preferences": preferences,
+        "skill": skill_gap,
+    }
+    kept = []
+    for term in terms:
+        if term.weight > 0:  # a zero weight drops the term and its variables
+            term.value = builders[term.name](ctx)
+            kept.append(term)
+    for name, units in coverage.items():
+        rotation_role = name.split(":", 1)[1]
+        rotation, role_id = rotation_role.split("/", 1)
+        role = next(r for r in ctx.data.rotation_of[rotation].roles if r.id == role_id)
+        weight = role.understaff_weight if name.startswith("under") else role.overstaff_weight
+        kept.append(Term(name, int(weight or 0), "person-shifts", sum(units)))
+    for name, units in rules.items():
+        index = int(name.split(":")[1])
+        rule = ctx.data.team.rules[index]
+        kept.append(Term(name, rule.weight, "violations", sum(units)))
+    return kept
+
+
+def fairness_spread(ctx: Context) -> Expr:
+    """Most loaded minus least loaded engineer of the fairness group, history included."""
+    group = ctx.data.fairness_group
+    if len(group) < 2:
+        return 0
+    loads = [ctx.vars.load[e] for e in group]
+    low, high = _load_bounds(ctx, group)
+    most = ctx.model.new_int_var(low, high, "load|max")
+    least = ctx.model.new_int_var(low, high, "load|min")
+    ctx.model.add_max_equality(most, loads)
+    ctx.model.add_min_equality(least, loads)
+    return most - least
+
+
+def fairness_deviation(ctx: Context) -> Expr:
+    """Sum over the group of |load - floor(mean load)|."""
+    group = ctx.data.fairness_group
+    if len(group) < 2:
+        return 0
+    n = len(group)
+    low, high = _load_bounds(ctx, group)
+    total = sum(ctx.vars.load[e] for e in group)
+    mean = ctx.model.new_int_var(low, high, "load|mean")
+    ctx.model.add(n * mean <= total)
+    ctx.model.add(total <= n * mean + n - 1)
+    deviations = []
+    for e in group:
+        deviation = ctx.model.new_int_var(0, high - low, f"load|dev|{ctx.data.engineers[e].id}")
+        ctx.model.add_abs_equality(deviation, ctx.vars.load[e] - mean)
+        deviations.append(deviation)
+    return sum(deviations)
+
+
+def _load_bounds(ctx: Context, group: list[int]) -> tuple[int, int]:
+    data = ctx.data
+    low = min(data.history_points[e] for e in group)
+    high = max(
+        data.history_points[e] + sum(data.burden[s, e].points for s in data.holdable(e))
+        for e in group
+    )
+    return low, high
+
+
+def preferences(ctx: Context) -> Expr:
+    """Weight of preferences not met: a preferred shift not held, an avoided shift held."""
+    data, v = ctx.data, ctx.vars
+    cost: Expr = 0
+    for e, engineer in enumerate(data.engineers):
+        for pref in engineer.preferences:
+            for s, shift in enumerate(data.shifts):
+                if not preference_matches(pref, shift):
+                    continue
+                held = v.held(s, e)
+                cost += pref.weight * (held if pref.kind == "avoid" else 1 - held)
+    return cost
+
+
+def skill_gap(ctx: Context) -> Expr:
+    """Levels short of 5 in each required or preferred skill of the role, per assignment."""
+    data = ctx.data
+    literals, coefficients = [], []
+    for (s, r, e), literal in ctx.vars.assign.items():
+        role = data.roles(s)[r]
+        skills = list(role.required_skills) + [
+            k for k in role.preferred_skills if k not in role.required_skills
+        ]
+        gap = sum(5 - data.engineers[e].skills.get(k, 0) for k in skills)
+        if gap:
+            literals.append(literal)
+            coefficients.append(gap)
+    return cp_model.LinearExpr.weighted_sum(literals, coefficients) if literals else 0

@@ -1,0 +1,248 @@
+"""solve(): build one sub-model per team, share the time among them, and assemble the result.
+
+Teams share no engineers, so each is an independent sub-model: the objective is the sum of the
+teams' objectives and so is the bound. With several teams the time is spent in two rounds: first
+every team gets a short budget to find a first schedule (so a large organisation has a complete
+plan early), then the remaining time goes to the teams not yet proven optimal, each improving from
+its best schedule so far (passed to CP-SAT as a hint).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from rotasat.models import Instance, ObjectiveTerm, Solution, SolveParameters
+
+from .data import TeamData, build_team_data
+from .explain import explain_infeasible
+from .figures import team_figures
+from .model import TeamModel
+
+STATUS = {
+    cp_model.OPTIMAL: "OPTIMAL",
+    cp_model.FEASIBLE: "FEASIBLE",
+    cp_model.INFEASIBLE: "INFEASIBLE",
+    cp_model.UNKNOWN: "UNKNOWN",
+    cp_model.MODEL_INVALID: "MODEL_INVALID",
+}
+
+
+@dataclass(frozen=True)
+class Progress:
+    """A snapshot of a running solve, for live display."""
+
+    elapsed: float
+    objective: int | None  # of the whole instance, once every team has a schedule
+    bound: float
+    gap: float | None
+    solutions: int
+    team: str  # the team being solved
+    teams_done: int
+    teams: int
+
+
+ProgressHandler = Callable[[Progress], None]
+
+
+@dataclass
+class TeamRun:
+    """One team's sub-model and its best result so far."""
+
+    data: TeamData
+    model: TeamModel
+    status: str = "UNKNOWN"
+    objective: int | None = None
+    bound: float = 0.0
+    chosen: list[tuple[int, int, int]] = field(default_factory=list)
+    term_values: list[int] = field(default_factory=list)
+
+    @property
+    def finished(self) -> bool:
+        return self.status in ("OPTIMAL", "INFEASIBLE", "MODEL_INVALID")
+
+
+def gap_of(objective: float | None, bound: float) -> float | None:
+    if objective is None:
+        return None
+    if objective == bound:
+        return 0.0
+    return abs(objective - bound) / max(1.0, abs(objective))
+
+
+class _Tracker:
+    """Aggregates progress across teams and forwards it to the caller."""
+
+    def __init__(self, runs: list[TeamRun], started: float, handler: ProgressHandler | None,
+                 should_stop: Callable[[], bool] | None) -> None:
+        self.runs, self.started, self.handler = runs, started, handler
+        self.should_stop = should_stop or (lambda: False)
+        self.solutions = 0
+
+    def report(self, current: TeamRun, objective: int | None, bound: float) -> None:
+        if self.handler is None:
+            return
+        total: int | None = 0
+        total_bound = 0.0
+        for run in self.runs:
+            obj = objective if run is current and objective is not None else run.objective
+            total = None if obj is None or total is None else total + obj
+            total_bound += max(bound, run.bound) if run is current else run.bound
+        self.handler(
+            Progress(
+                elapsed=time.perf_counter() - self.started,
+                objective=total,
+                bound=total_bound,
+                gap=gap_of(total, total_bound),
+                solutions=self.solutions,
+                team=current.data.team.id,
+                teams_done=sum(r.finished for r in self.runs),
+                teams=len(self.runs),
+            )
+        )
+
+
+class _Callback(cp_model.CpSolverSolutionCallback):
+    def __init__(self, run: TeamRun, tracker: _Tracker) -> None:
+        super().__init__()
+        self.run, self.tracker = run, tracker
+
+    def on_solution_callback(self) -> None:
+        self.tracker.solutions += 1
+        self.tracker.report(self.run, round(self.objective_value), self.best_objective_bound)
+        if self.tracker.should_stop():
+            self.stop_search()
+
+
+def solve(
+    instance: Instance,
+    params: SolveParameters | None = None,
+    on_progress: ProgressHandler | None = None,
+    should_stop: Callable[[], bool] | None = None,
+) -> Solution:
+    """Solve every team of `instance`; the result carries the schedule and its figures."""
+    params = params or SolveParameters()
+    started = time.perf_counter()
+    runs = []
+    for team in instance.teams:
+        data = build_team_data(instance, team)
+        runs.append(TeamRun(data, TeamModel(data)))
+    build_time = time.perf_counter() - started
+    tracker = _Tracker(runs, started, on_progress, should_stop)
+
+    if params.deterministic:
+        for run in runs:
+            _solve_team(run, params, params.time_limit / len(runs), tracker, first_only=False)
+    else:
+        if len(runs) > 1:  # round one: a first schedule for every team
+            for i, run in enumerate(runs):
+                left = params.time_limit - (time.perf_counter() - started)
+                _solve_team(run, params, max(0.05, 0.5 * left / (len(runs) - i)), tracker,
+                            first_only=True)
+        pending = [r for r in runs if not r.finished]
+        for i, run in enumerate(pending):
+            if tracker.should_stop():
+                break
+            left = params.time_limit - (time.perf_counter() - started)
+            if left <= 0.01 and run.objective is not None:
+                break
+            _solve_team(run, params, max(0.05, left / (len(pending) - i)), tracker,
+                        first_only=False)
+    return _assemble(instance, params, runs, started, build_time)
+
+
+def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tracker,
+                first_only: bool) -> None:
+    model = run.model.model
+    if run.chosen:  # continue from the best schedule found so far
+        model.clear_hints()
+        chosen = set(run.chosen)
+        for key, literal in run.model.vars.assign.items():
+            model.add_hint(literal, key in chosen)
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = params.workers
+    p.random_seed = params.seed
+    p.relative_gap_limit = params.relative_gap
+    if params.deterministic:
+        p.max_deterministic_time = budget
+        p.interleave_search = True
+        p.max_time_in_seconds = 1e6
+    else:
+        p.max_time_in_seconds = budget
+    p.stop_after_first_solution = first_only
+    status = STATUS[solver.solve(model, _Callback(run, tracker))]
+    if status in ("OPTIMAL", "FEASIBLE"):
+        objective = round(solver.objective_value)
+        if run.objective is None or objective <= run.objective:
+            run.objective = objective
+            run.chosen = [k for k, lit in run.model.vars.assign.items() if solver.value(lit)]
+            run.term_values = [int(solver.value(t.value)) for t in run.model.terms]
+        run.bound = max(run.bound, solver.best_objective_bound)
+        run.status = "OPTIMAL" if status == "OPTIMAL" else "FEASIBLE"
+        if run.objective is not None and run.bound >= run.objective:
+            run.status = "OPTIMAL"
+    elif status == "INFEASIBLE":
+        run.status = "INFEASIBLE"
+    elif status == "MODEL_INVALID":
+        run.status = "MODEL_INVALID"
+    tracker.report(run, run.objective, run.bound)
+
+
+def _assemble(instance: Instance, params: SolveParameters, runs: list[TeamRun], started: float,
+              build_time: float) -> Solution:
+    statuses = [r.status for r in runs]
+    if "MODEL_INVALID" in statuses:
+        status = "MODEL_INVALID"
+    elif "INFEASIBLE" in statuses:
+        status = "INFEASIBLE"
+    elif "UNKNOWN" in statuses:
+        status = "UNKNOWN"
+    elif all(s == "OPTIMAL" for s in statuses):
+        status = "OPTIMAL"
+    else:
+        status = "FEASIBLE"
+    solution = Solution(
+        instance=instance.name,
+        status=status,
+        wall_time=0.0,
+        build_time=round(build_time, 3),
+        parameters=params,
+    )
+    if status in ("OPTIMAL", "FEASIBLE"):
+        objective = sum(r.objective or 0 for r in runs)
+        bound = sum(r.bound for r in runs)
+        solution.objective = objective
+        solution.bound = bound
+        solution.gap = gap_of(objective, bound)
+        for run in runs:
+            assignments, engineers, figures = team_figures(run.data, run.chosen)
+            solution.assignments += assignments
+            solution.engineers += engineers
+            solution.teams.append(figures)
+            for term, value in zip(run.model.terms, run.term_values, strict=True):
+                solution.terms.append(
+                    ObjectiveTerm(
+                        name=term.name,
+                        team=run.data.team.id,
+                        value=value,
+                        weight=term.weight,
+                        cost=term.weight * value,
+                        unit=term.unit,
+                    )
+                )
+    elif status == "INFEASIBLE":
+        for run in runs:
+            if run.status == "INFEASIBLE":
+                solution.explanation += explain_infeasible(run.data, params)
+    elif status == "UNKNOWN":
+        missing = [r.data.team.id for r in runs if r.status == "UNKNOWN"]
+        solution.explanation.append(
+            f"no schedule found within {params.time_limit:g} s for team(s) "
+            f"{', '.join(missing)}: allow more time"
+        )
+    solution.wall_time = round(time.perf_counter() - started, 3)
+    return solution
