@@ -1,1 +1,10 @@
-"""checker"""
+"""The independent checker: judges a schedule against docs/semantics.md without the solver.
+
+It imports neither ortools nor rotasat.engine; every hard rule, objective term and figure is
+recomputed from the instance and the assignment records.
+"""
+
+from .evaluate import CheckResult, check_solution, evaluate
+from .load import load_points
+
+__all__ = ["CheckResult", "check_solution", "evaluate", "load_points"]
