@@ -1,0 +1,433 @@
+"""The `rotasat` command line: solve, validate, check, generate, schema.
+
+Thin by design: it reads files, calls what the HTTP API calls (`api.service.solve_instance`, the
+independent checker, the generator) and prints. Tables live in api/render.py and
+api/schedule.py, the live progress line in api/progress.py.
+
+Exit codes: 0 success; 1 no schedule (INFEASIBLE, UNKNOWN) or a check that fails; 2 bad input
+(missing file, malformed JSON, schema violations, bad option values), one line per problem naming
+the file and the JSON path, never a traceback; 3 an internal error, i.e. a bug in rotasat
+(ROTASAT_DEBUG=1 shows its traceback).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import os
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Annotated, Any, ParamSpec, TypeVar
+
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.text import Text
+from rotasat.checker import check_solution
+from rotasat.models import (
+    InputError,
+    Instance,
+    Solution,
+    SolveParameters,
+    load,
+    parse,
+    read_json,
+    team_shifts,
+)
+from rotasat.models.errors import describe
+
+from . import render
+from .progress import LiveProgress
+from .schedule import schedule
+from .service import solve_instance
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+BAD_INPUT, NO_SCHEDULE, INTERNAL = 2, 1, 3
+SOLVED = ("OPTIMAL", "FEASIBLE")
+REPORT_WIDTH = 120  # columns used when stdout is not a terminal and COLUMNS is unset
+DEFAULTS = SolveParameters()
+OPTION_OF = {
+    "time_limit": "--time-limit",
+    "workers": "--workers",
+    "seed": "--seed",
+    "relative_gap": "--gap",
+    "deterministic": "--deterministic",
+}
+
+app = typer.Typer(
+    name="rotasat",
+    help="On-call rotations for Scrum teams, optimised with CP-SAT.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+# --------------------------------------------------------------------------------------------
+# Output and errors
+
+
+def console(stderr: bool = False) -> Console:
+    """A console on stdout or stderr; 120 columns wide when not a terminal (unless COLUMNS)."""
+    out = Console(stderr=stderr, highlight=False)
+    if not out.is_terminal and "COLUMNS" not in os.environ:
+        out.width = REPORT_WIDTH
+    return out
+
+
+def report_problems(messages: Sequence[str]) -> None:
+    """Every problem on its own line on stderr, never wrapped, never read as markup."""
+    err = console(stderr=True)
+    for message in messages:
+        err.print(Text(f"error: {message}", style="red"), soft_wrap=True)
+
+
+def user_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn InputError raised by a command into its messages on stderr and exit code 2."""
+
+    @functools.wraps(command)
+    def run(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except InputError as error:
+            report_problems(error.messages)
+            raise typer.Exit(BAD_INPUT) from None
+
+    return run
+
+
+def write_text(path: Path, text: str) -> None:
+    """Write `text` to `path`, creating parent directories; failures are input errors."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    except IsADirectoryError:
+        raise InputError([f"{path}: is a directory, expected a file name to write"]) from None
+    except OSError as error:
+        raise InputError([f"{path}: cannot write: {error.strerror or error}"]) from None
+
+
+def check_writable(path: Path) -> None:
+    """Fail before a long solve, not after it, when the output path cannot be written."""
+    if path.is_dir():
+        raise InputError([f"{path}: is a directory, expected a file name to write"])
+    for parent in path.parents:
+        if parent.exists():
+            if not parent.is_dir():
+                raise InputError([f"{path}: cannot write: {parent} is not a directory"])
+            if not os.access(parent, os.W_OK):
+                raise InputError([f"{path}: cannot write: {parent} is not writable"])
+            return
+
+
+def solve_parameters(**values: Any) -> SolveParameters:
+    """SolveParameters from the options, each problem naming its option."""
+    try:
+        return SolveParameters(**values)
+    except ValidationError as error:
+        lines = []
+        for line in describe(error):
+            field, _, problem = line.partition(": ")
+            lines.append(f"{OPTION_OF.get(field, field)}: {problem}")
+        raise InputError(lines) from None
+
+
+def load_solution(path: Path) -> Solution:
+    """Read a Solution file, saying so plainly when it is an instance instead."""
+    data = read_json(path)
+    if isinstance(data, dict) and "horizon" in data and "status" not in data:
+        raise InputError(
+            [f"{path}: this is an instance, expected a solution (the file `rotasat solve -o` "
+             "writes)"]
+        )
+    return parse(Solution, data, str(path))
+
+
+def plural(count: int, word: str, suffix: str = "s") -> str:
+    """plural(1, 'team') -> '1 team', plural(2, 'mismatch', 'es') -> '2 mismatches'."""
+    return f"{count} {word}{'' if count == 1 else suffix}"
+
+
+# --------------------------------------------------------------------------------------------
+# Commands
+
+InstanceArg = Annotated[
+    Path,
+    typer.Argument(metavar="INSTANCE.json", help="an instance file", show_default=False),
+]
+
+
+@app.command()
+@user_errors
+def solve(
+    instance_path: InstanceArg,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="SOLUTION.json",
+            help="write the Solution JSON here (parent directories are created)",
+        ),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(help="seconds of search, model building included")
+    ] = DEFAULTS.time_limit,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers")] = DEFAULTS.workers,
+    seed: Annotated[int, typer.Option(help="CP-SAT random seed")] = DEFAULTS.seed,
+    gap: Annotated[
+        float, typer.Option(help="stop once this close to the bound, e.g. 0.01 for 1%")
+    ] = DEFAULTS.relative_gap,
+    deterministic: Annotated[
+        bool,
+        typer.Option(help="same input, same schedule: the time limit counts deterministic time"),
+    ] = False,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print the Solution JSON on stdout instead of tables")
+    ] = False,
+    baseline: Annotated[
+        bool,
+        typer.Option(help="also judge the fixed-order rotation an on-call tool would render"),
+    ] = True,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress on stderr")] = False,
+) -> None:
+    """Solve an instance and print the schedule, its figures and the baseline.
+
+    Live progress goes to stderr; then the schedule, the objective term by term, per-engineer
+    and per-team figures, and the fixed-order rotation beside them.
+
+    Exit code 0 when a schedule is found (OPTIMAL, FEASIBLE), 1 when none is (INFEASIBLE,
+    UNKNOWN), 2 on bad input.
+    """
+    params = solve_parameters(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        relative_gap=gap,
+        deterministic=deterministic,
+    )
+    instance = load(Instance, instance_path)
+    if output is not None:
+        check_writable(output)
+    err = console(stderr=True)
+    with LiveProgress(err, instance.name, params.time_limit, enabled=not quiet) as live:
+        solution = solve_instance(instance, params, on_progress=live.update, baseline=baseline)
+    solved = solution.status in SOLVED
+    check = check_solution(instance, solution) if solved else None
+    if output is not None:
+        write_text(output, solution.model_dump_json(indent=2))
+
+    if as_json:
+        typer.echo(solution.model_dump_json(indent=2))
+        if not solved and not quiet:
+            err.print(render.explanation(solution))
+    else:
+        out = console()
+        out.print(render.header(solution, str(instance_path), instance))
+        if not solved:
+            out.print(render.explanation(solution))
+        else:
+            for table in schedule(instance, solution):
+                out.print(table)
+            out.print(render.terms_table(solution.terms, solution.objective))
+            out.print(render.engineers_table(solution.engineers))
+            out.print(render.teams_table(solution.teams))
+            if solution.baseline is not None and check is not None:
+                violations = len(check.evaluation.violations)
+                out.print(render.baseline_comparison(solution, solution.baseline, violations))
+            if check is not None and check.ok:
+                out.print(
+                    Text(
+                        f"Independent check: every hard rule holds; objective "
+                        f"{check.evaluation.objective} recomputed term by term.",
+                        style="green",
+                    )
+                )
+    if output is not None and not quiet:
+        err.print(Text(f"solution written to {output}", style="dim"), soft_wrap=True)
+
+    if check is not None and not check.ok:
+        lines = [v.message for v in check.evaluation.violations] + check.mismatches
+        title = "internal error: the schedule fails the independent check"
+        err.print(render.problems(title, lines))
+        err.print("This is a bug in rotasat: please report it with the instance file.")
+        raise typer.Exit(INTERNAL)
+    if solution.status == "MODEL_INVALID":
+        raise typer.Exit(INTERNAL)
+    raise typer.Exit(0 if solved else NO_SCHEDULE)
+
+
+@app.command()
+@user_errors
+def validate(instance_path: InstanceArg) -> None:
+    """Validate an instance file: the schema and every cross-reference.
+
+    Exit code 0 and a one-line summary when valid; 2 and one line per problem otherwise.
+    """
+    instance = load(Instance, instance_path)
+    teams = instance.teams
+    engineers = sum(len(t.engineers) for t in teams)
+    rotations = sum(len(t.rotations) for t in teams)
+    shifts = sum(len(team_shifts(instance, t)) for t in teams)
+    last = instance.horizon.end - dt.timedelta(days=1)
+    console().print(
+        Text(
+            f"OK: {instance_path}: {instance.name}: {plural(len(teams), 'team')}, "
+            f"{plural(engineers, 'engineer')}, {plural(rotations, 'rotation')}, "
+            f"{plural(shifts, 'shift')}, {plural(instance.horizon.days, 'day')} from "
+            f"{instance.horizon.start} to {last}"
+        ),
+        soft_wrap=True,
+    )
+
+
+@app.command()
+@user_errors
+def check(
+    instance_path: InstanceArg,
+    solution_path: Annotated[
+        Path,
+        typer.Argument(metavar="SOLUTION.json", help="a solution file written by `solve -o`"),
+    ],
+) -> None:
+    """Check a solution with the independent checker.
+
+    Every hard rule is judged, and the reported objective and terms are held against the
+    recomputed ones.
+
+    Exit code 0 when all hold, 1 with every violation and mismatch listed, 2 on bad input.
+    """
+    instance = load(Instance, instance_path)
+    solution = load_solution(solution_path)
+    out = console()
+    if solution.status not in SOLVED and not solution.assignments:
+        out.print(
+            Text(
+                f"FAILED: {solution_path}: status {solution.status}, no schedule to check",
+                style="red",
+            ),
+            soft_wrap=True,
+        )
+        raise typer.Exit(NO_SCHEDULE)
+    result = check_solution(instance, solution)
+    mismatches = list(result.mismatches)
+    if solution.instance != instance.name:
+        mismatches.insert(
+            0, f"instance: the solution is for {solution.instance!r}, not {instance.name!r}"
+        )
+    evaluation = result.evaluation
+    if result.ok and not mismatches:
+        objective = (
+            f"objective {evaluation.objective} recomputed, {plural(len(evaluation.terms), 'term')}"
+            " match"
+            if solution.objective is not None
+            else f"no objective reported (recomputed {evaluation.objective})"
+        )
+        out.print(
+            Text(
+                f"OK: {solution_path}: {plural(len(solution.assignments), 'assignment')} keep "
+                f"every hard rule of {instance.name}; {objective}",
+                style="green",
+            ),
+            soft_wrap=True,
+        )
+        return
+    violations = evaluation.violations
+    out.print(
+        Text(
+            f"FAILED: {solution_path}: {plural(len(violations), 'hard-rule violation')}, "
+            f"{plural(len(mismatches), 'mismatch', 'es')}",
+            style="bold red",
+        ),
+        soft_wrap=True,
+    )
+    for v in violations:
+        out.print(Text(f"  violation ({v.rule}): {v.message}"), soft_wrap=True)
+    for m in mismatches:
+        out.print(Text(f"  mismatch: {m}"), soft_wrap=True)
+    raise typer.Exit(NO_SCHEDULE)
+
+
+@app.command()
+@user_errors
+def generate(
+    teams: Annotated[int, typer.Option(help="number of teams")],
+    engineers_per_team: Annotated[int, typer.Option(help="engineers in each team (3 or more)")],
+    days: Annotated[int, typer.Option(help="length of the horizon in days")],
+    seed: Annotated[int, typer.Option(help="random seed: the same seed, the same instance")],
+    start: Annotated[
+        dt.datetime | None,
+        typer.Option(formats=["%Y-%m-%d"], help="first day of the horizon  [default: 2027-01-04]"),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="write here instead of stdout"),
+    ] = None,
+) -> None:
+    """Write a synthetic instance (feasible by construction) as JSON."""
+    from rotasat.models.generator import generate as draw
+
+    extra = {} if start is None else {"start": start.date()}
+    try:
+        instance = draw(teams, engineers_per_team, days, seed, **extra)
+    except ValueError as error:
+        raise InputError([f"generate: {error}"]) from None
+    document = instance.model_dump(mode="json", exclude_defaults=True)
+    text = json.dumps(document, indent=2)
+    reloaded = parse(Instance, json.loads(text), "generated instance")
+    if reloaded.model_dump() != instance.model_dump():
+        raise RuntimeError("the generated instance does not re-load identically from its JSON")
+    if output is None:
+        typer.echo(text)
+    else:
+        write_text(output, text + "\n")
+        console(stderr=True).print(
+            Text(f"instance {instance.name} written to {output}", style="dim"), soft_wrap=True
+        )
+
+
+@app.command()
+def schema(
+    solution: Annotated[
+        bool, typer.Option("--solution", help="the Solution schema instead of the Instance's")
+    ] = False,
+) -> None:
+    """Print the JSON Schema of instance files (--solution: of solution files)."""
+    model: type[Instance] | type[Solution] = Solution if solution else Instance
+    typer.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """The console script: bad input exits 2 with messages, a bug exits 3, never a traceback
+    (unless ROTASAT_DEBUG is set)."""
+    try:
+        app(args=list(argv) if argv is not None else None, prog_name="rotasat")
+    except InputError as error:  # commands report their own; this is a safety net
+        report_problems(error.messages)
+        sys.exit(BAD_INPUT)
+    except KeyboardInterrupt:
+        console(stderr=True).print("interrupted")
+        sys.exit(130)
+    except Exception as error:
+        if os.environ.get("ROTASAT_DEBUG"):
+            raise
+        err = console(stderr=True)
+        err.print(Text(f"internal error: {type(error).__name__}: {error}", style="bold red"),
+                  soft_wrap=True)
+        err.print(
+            "This is a bug in rotasat, not a problem with your input. Please report it with the "
+            "command line and the input files; run again with ROTASAT_DEBUG=1 to see the "
+            "traceback.",
+            soft_wrap=True,
+        )
+        sys.exit(INTERNAL)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
