@@ -43,7 +43,8 @@ def make_variables(model: cp_model.CpModel, data: TeamData) -> Variables:
             v.hold[s, e] = literals[0]
         else:
             hold = model.new_bool_var(f"{data.shifts[s].id}|hold|{data.engineers[e].id}")
-            model.add(hold == sum(literals))
+            # max, not sum: "one role per shift" is the clash family's job (and is explained)
+            model.add_max_equality(hold, literals)
             v.hold[s, e] = hold
     for e in range(len(data.engineers)):
         v.load[e] = data.history_points[e] + cp_model.LinearExpr.weighted_sum(

@@ -25,7 +25,7 @@ class Shift:
     rotation: str
     shift_type: str
     slot: int  # index of the turn (or of the day, for window patterns) within the rotation
-    start: dt.datetime  # aware, in the rotation's (or window's) zone
+    start: dt.datetime  # aware, with the UTC offset in force in the rotation's zone
     end: dt.datetime
     date: dt.date  # the start date in that zone: the date planners see the duty under
 
@@ -41,6 +41,14 @@ def _at(day: dt.date, time: dt.time, zone: ZoneInfo) -> dt.datetime:
     """Wall-clock `time` on `day` in `zone`, moved forward if the clock skips it."""
     naive = dt.datetime.combine(day, time)
     return _normalised(naive.replace(tzinfo=zone), zone)
+
+
+def _fixed(moment: dt.datetime) -> dt.datetime:
+    """The same instant with a fixed UTC offset: arithmetic and comparison on datetimes sharing
+    a ZoneInfo use wall-clock time, which is off by the DST shift across a clock change."""
+    offset = moment.utcoffset()
+    assert offset is not None
+    return moment.astimezone(dt.timezone(offset))
 
 
 def _normalised(moment: dt.datetime, zone: ZoneInfo) -> dt.datetime:
@@ -61,6 +69,7 @@ def rotation_shifts(team: Team, rotation: Rotation, start: dt.date, days: int) -
     shifts: list[Shift] = []
 
     def add(slot: int, begin: dt.datetime, finish: dt.datetime, shift_type: str, sid: str) -> None:
+        begin, finish = _fixed(begin), _fixed(finish)
         shifts.append(
             Shift(
                 id=f"{rotation.id}/{sid}",
