@@ -8,6 +8,8 @@ a repeated (shift, role, engineer) is reported and counted once.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rotasat.models.solution import Assignment, Violation
 
 from .context import Context, Held
@@ -27,14 +29,14 @@ def check_records(
     problems: list[Violation] = []
     first_seen: dict[tuple[str, str, str], int] = {}
 
-    def report(index: int, message: str, a: Assignment, date: object = None) -> None:
+    def report(index: int, message: str, a: Assignment, date: dt.date | None = None) -> None:
         problems.append(
             Violation(
                 rule=RULE,
                 message=f"record {index}: {message}",
                 team=a.team,
                 engineer=a.engineer,
-                date=date,  # type: ignore[arg-type]
+                date=date,
             )
         )
 
@@ -91,8 +93,8 @@ def check_records(
             )
         key = (a.shift, a.role, a.engineer)
         if key in first_seen:
-            report(index, f"{a.engineer} holds {what} again (as in record {first_seen[key]})", a,
-                   shift.date)
+            again = f"{a.engineer} holds {what} again (as in record {first_seen[key]})"
+            report(index, again, a, shift.date)
             continue
         first_seen[key] = index
         kept.append(Held(shift=timed, role=role, engineer=engineer, team=team))
