@@ -144,8 +144,8 @@ def solve(
                             first_only=True)
         pending = [r for r in runs if not r.finished]
         for i, run in enumerate(pending):
-            if tracker.should_stop():
-                break
+            if tracker.should_stop() and run.objective is not None:
+                continue  # stopping: keep the schedule it has; teams without one still get one
             left = params.time_limit - (time.perf_counter() - started)
             if left <= 0.01 and run.objective is not None:
                 break
