@@ -67,18 +67,20 @@ class LiveProgress:
         clock = f"{elapsed:.1f} s" + ("" if final else f" of {self.time_limit:g} s")
         if p is None:
             return f"{'searched' if final else 'solving'} {self.name}: {clock}"
-        best = "-" if p.objective is None else str(p.objective)
-        gap = "-" if p.gap is None else f"{100 * p.gap:.2f}%"
         parts = [
             f"{'searched' if final else 'solving'} {self.name}",
-            (f"{p.teams_done}/{p.teams} team(s) finished" if final
-             else f"team {p.team} ({p.teams_done}/{p.teams} done)"),
-            f"best {best}",
-            f"bound {p.bound:.0f}",
-            f"gap {gap}",
-            f"{p.solutions} solution{'s' if p.solutions != 1 else ''}",
-            clock,
+            (
+                f"{p.teams_done}/{p.teams} team(s) finished"
+                if final
+                else f"team {p.team} ({p.teams_done}/{p.teams} done)"
+            ),
         ]
+        if p.objective is None:
+            parts.append("no complete schedule yet" if not final else "no complete schedule")
+        else:
+            gap = "-" if p.gap is None else f"{100 * p.gap:.2f}%"
+            parts += [f"best {p.objective}", f"bound {p.bound:.0f}", f"gap {gap}"]
+        parts += [f"{p.solutions} solution{'s' if p.solutions != 1 else ''}", clock]
         return " | ".join(parts)
 
     def __rich__(self) -> RenderableType:

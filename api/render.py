@@ -7,6 +7,7 @@ print; nothing here solves or checks. User data is always passed as Text, never 
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Sequence
 
 from rich import box
@@ -15,7 +16,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 from rotasat.models import Evaluation, Instance, Solution
-from rotasat.models.solution import EngineerFigures, ObjectiveTerm, TeamFigures
+from rotasat.models.solution import EngineerFigures, ObjectiveTerm, TeamFigures, Violation
 
 STATUS_STYLE = {
     "OPTIMAL": "bold green",
@@ -172,9 +173,11 @@ def teams_table(figures: Sequence[TeamFigures]) -> Table:
 
 
 def _difference(optimised: float | None, baseline: float | None, digits: int = 1) -> str:
+    """'-345 (-80%)', '+0.012 (+4%)' or 'same', at the precision the figures are shown."""
     if optimised is None or baseline is None:
         return ""
-    delta = optimised - baseline
+    optimised, baseline = round(optimised, digits), round(baseline, digits)
+    delta = round(optimised - baseline, digits)
     if delta == 0:
         return "same"
     text = f"{delta:+.{digits}f}" if not float(delta).is_integer() else f"{int(delta):+d}"
@@ -237,13 +240,27 @@ def baseline_comparison(
     parts: list[RenderableType] = [table]
     count = len(baseline.violations)
     if count:
-        lines = [v.message for v in baseline.violations[:EXAMPLES]]
-        if count > EXAMPLES:
-            lines.append(f"... and {count - EXAMPLES} more")
-        parts.append(
-            problems(f"The fixed-order rotation breaks {count} hard rule(s), e.g.:", lines, "")
-        )
+        kinds = Counter(v.rule for v in baseline.violations)
+        summary = ", ".join(f"{n} {rule}" for rule, n in kinds.most_common())
+        lines = [v.message for v in examples(baseline.violations, EXAMPLES)]
+        if count > len(lines):
+            lines.append(f"... and {count - len(lines)} more")
+        title = f"The fixed-order rotation breaks {count} hard rule(s) ({summary}), e.g.:"
+        parts.append(problems(title, lines, ""))
     return Group(*parts)
+
+
+def examples(violations: Sequence[Violation], count: int) -> list[Violation]:
+    """Up to `count` violations, taking each kind of rule in turn so every kind shows."""
+    by_rule: dict[str, list[Violation]] = {}
+    for v in violations:
+        by_rule.setdefault(v.rule, []).append(v)
+    chosen: list[Violation] = []
+    for depth in range(count):
+        for group in by_rule.values():
+            if depth < len(group) and len(chosen) < count:
+                chosen.append(group[depth])
+    return chosen
 
 
 def problems(title: str, lines: Sequence[str], style: str = "red") -> RenderableType:

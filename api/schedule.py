@@ -10,6 +10,7 @@ who is away during it. Weekend columns are dimmed, holidays are marked `H`, an u
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 from collections.abc import Iterator
 from zoneinfo import ZoneInfo
@@ -22,6 +23,7 @@ from rotasat.models.instance import Custom, Daily, Weekly, Windows
 
 DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 MAX_CELL_LINES = 4  # beyond this many (shift type, role) lines a day, roles share a line
+MAX_NAME = 10  # longer engineer ids are shortened in calendars, with a legend
 UNFILLED = "-"
 
 Holders = dict[tuple[str, str], list[str]]  # (shift id, role id) -> engineer ids
@@ -58,17 +60,38 @@ def describe_pattern(rotation: Rotation) -> str:
 
 
 def _heading(team: Team, rotation: Rotation) -> Text:
-    """The line above a rotation's table, never wrapped."""
+    """The line above a rotation's table."""
     name = f" ({rotation.name})" if rotation.name else ""
     text = Text(f"\n{team.id} / {rotation.id}{name}: ", style="bold")
     text.append(describe_pattern(rotation), style="default")
-    text.no_wrap = True
-    text.overflow = "ellipsis"
     return text
 
 
-def _names(ids: list[str]) -> str:
-    return "+".join(ids) if ids else UNFILLED
+def _names(ids: list[str], short: dict[str, str] | None = None) -> str:
+    if not ids:
+        return UNFILLED
+    return "+".join((short or {}).get(i, i) for i in ids)
+
+
+def short_names(ids: list[str]) -> dict[str, str]:
+    """Readable unique short forms of long ids: 'amelia.hughes' -> 'amelia', or 'quinn.b' when
+    another 'quinn.' is present. Ids of MAX_NAME characters or fewer are kept as they are."""
+    if all(len(i) <= MAX_NAME for i in ids):
+        return {}
+    short: dict[str, str] = {}
+    for eid in ids:
+        word = re.split(r"[._\-@+: ]", eid, maxsplit=1)[0] or eid
+        for length in range(len(word), len(eid) + 1):
+            candidate = eid[:length]
+            if candidate.endswith((".", "_", "-", "@", "+", ":")):
+                continue
+            if not any(o != eid and o.startswith(candidate) for o in ids):
+                break
+        else:
+            candidate = eid
+        if candidate != eid:
+            short[eid] = candidate
+    return short
 
 
 def _leave_in(team: Team, rotation: Rotation, first: dt.date, last: dt.date) -> list[str]:
@@ -118,8 +141,9 @@ def week_grid(
 
     horizon = instance.horizon
     holidays = instance.holiday_dates
+    short = short_names([e.id for e in team.rotation_engineers(rotation)])
     table = Table(show_lines=True)
-    table.add_column("week", no_wrap=True)
+    table.add_column("week", no_wrap=True, min_width=max(len(x) for x in [*labels, "week"]))
     for name in DAYS:
         weekend = name in ("Sat", "Sun")
         table.add_column(name, no_wrap=True, overflow="ellipsis", style="dim" if weekend else None)
@@ -138,19 +162,25 @@ def week_grid(
                 if shift is None:
                     cell.append("")
                 else:
-                    cell.append("/".join(_names(holders[shift.id, r]) for r in line_roles))
+                    cell.append("/".join(_names(holders[shift.id, r], short) for r in line_roles))
             text = Text("\n".join(cell))
             if day in holidays:
                 text.stylize("bold red", 0, len(head))
             row.append(text)
         table.add_row(*row)
         monday += dt.timedelta(days=7)
-    return Group(_heading(team, rotation), table, *_notes(instance, team, rotation))
+    return Group(_heading(team, rotation), table, *_notes(instance, team, rotation, short))
 
 
-def _notes(instance: Instance, team: Team, rotation: Rotation) -> list[Text]:
+def _notes(
+    instance: Instance, team: Team, rotation: Rotation, short: dict[str, str]
+) -> list[Text]:
+    """The legend under a calendar: short names, holidays, leave."""
     first, last = instance.horizon.start, instance.horizon.end - dt.timedelta(days=1)
     notes = []
+    if short:
+        legend = ", ".join(f"{alias} = {eid}" for eid, alias in short.items())
+        notes.append(Text("names: " + legend, style="dim"))
     holidays = _holidays_in(instance, first, last)
     if holidays:
         notes.append(Text("H = public holiday: " + "; ".join(holidays), style="red"))
