@@ -113,18 +113,20 @@ def engineers_table(figures: Sequence[EngineerFigures]) -> Table:
     The team column is left out when every engineer is of one team.
     """
     table = Table(
-        title="Engineers: hours on duty; load = weighted hours (weekend, holiday, night), "
-        "plus history",
+        title="Engineers: hours on duty; load = weighted hours (weekend, holiday, night); "
+        "hist = load carried from past periods; wkend, hol = weekends, holidays touched; "
+        "night = night hours; pref = preference cost; skill = levels short of 5",
         title_justify="left",
         box=box.SIMPLE_HEAD,
     )
     several = len({f.team for f in figures}) > 1
     columns = [
-        "engineer", *(["team"] if several else []), "shifts", "hours", "load", "history",
-        "total", "weekends", "holidays", "night h", "pref cost", "skill gap",
+        "engineer", *(["team"] if several else []), "shifts", "hours", "load", "hist",
+        "total", "wkend", "hol", "night", "pref", "skill",
     ]  # fmt: skip
     for i, name in enumerate(columns):
-        table.add_column(name, justify="left" if i < 1 + several else "right")
+        first = i < 1 + several
+        table.add_column(name, justify="left" if first else "right", no_wrap=first)
     for f in figures:
         table.add_row(
             Text(f.engineer),
@@ -146,15 +148,18 @@ def engineers_table(figures: Sequence[EngineerFigures]) -> Table:
 def teams_table(figures: Sequence[TeamFigures]) -> Table:
     """Per team: how evenly the load (history included) is spread, and coverage gaps."""
     table = Table(
-        title="Teams: total load incl. history, weighted hours", title_justify="left",
+        title="Teams: total load (history included) of the engineers counted for fairness, in "
+        "weighted hours; gini 0 = even; under, over = person-shifts short of or beyond the "
+        "head count",
+        title_justify="left",
         box=box.SIMPLE_HEAD,
     )
     columns = [
-        "team", "engineers", "min", "max", "spread", "mean", "gini", "under-staffed",
-        "over-staffed", "pref cost", "skill gap",
+        "team", "engineers", "min", "max", "spread", "mean", "gini", "under", "over", "pref",
+        "skill",
     ]  # fmt: skip
     for i, name in enumerate(columns):
-        table.add_column(name, justify="left" if i == 0 else "right")
+        table.add_column(name, justify="left" if i == 0 else "right", no_wrap=i == 0)
     for f in figures:
         table.add_row(
             Text(f.team),
