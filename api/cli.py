@@ -64,6 +64,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode="markdown",
 )
 
 
@@ -207,7 +208,10 @@ def solve(
     ] = DEFAULTS.relative_gap,
     deterministic: Annotated[
         bool,
-        typer.Option(help="same input, same schedule: the time limit counts deterministic time"),
+        typer.Option(
+            "--deterministic",
+            help="same input, same schedule: the time limit counts deterministic time",
+        ),
     ] = False,
     as_json: Annotated[
         bool, typer.Option("--json", help="print the Solution JSON on stdout instead of tables")
