@@ -132,6 +132,40 @@ def test_infeasible_instance_exits_1_with_the_reason(tiny_infeasible: Path) -> N
     assert Solution.model_validate_json(as_json.stdout).explanation
 
 
+def test_daily_rotation_prints_as_a_week_calendar(tmp_path: Path) -> None:
+    """Long ids are shortened with a legend, holidays marked H, weekends in their columns."""
+    instance = {
+        "name": "daily-3",
+        "horizon": {"start": "2027-01-04", "days": 7},
+        "holidays": {"dates": ["2027-01-06"]},
+        "teams": [
+            {
+                "id": "ops",
+                "engineers": [
+                    {"id": "amelia.hughes"},
+                    {"id": "quinn.brown"},
+                    {"id": "quinn.mueller"},
+                ],
+                "rotations": [
+                    {
+                        "id": "ops-daily",
+                        "timezone": "UTC",
+                        "pattern": {"kind": "daily"},
+                        "roles": [{"id": "primary"}],
+                    }
+                ],
+            }
+        ],
+    }
+    result = run("solve", write_json(tmp_path / "daily.json", instance), "--time-limit", "5")
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    assert "ops / ops-daily: daily, hand-off 09:00 UTC" in out
+    assert all(day in out for day in ("Mon", "Sat", "Sun"))
+    assert "6 H" in out and "H = public holiday: 6 Jan holiday" in out
+    assert "names: amelia = amelia.hughes, quinn.b = quinn.brown, quinn.m = quinn.mueller" in out
+
+
 # --------------------------------------------------------------------------------------------
 # validate, check, generate, schema
 
