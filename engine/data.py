@@ -140,7 +140,7 @@ def build_team_data(instance: Instance, team: Team) -> TeamData:
         exclusions=exclusions,
         burden=burden,
         fairness_group=group,
-        history_points=[_round_half_up(Fraction(str(e.history.load_hours)) * 10) for e in engineers],
+        history_points=[round_half_up(Fraction(str(e.history.load_hours)) * 10) for e in engineers],
         clashes=overlap_cliques(shifts),
         slots=slots,
     )
@@ -223,7 +223,7 @@ def _within_hours(shift: Shift, engineer: Engineer, zone: str) -> bool:
 # Load, weekends and holidays
 
 
-def _round_half_up(value: Fraction) -> int:
+def round_half_up(value: Fraction) -> int:
     return int((value + Fraction(1, 2)) // 1)
 
 
@@ -266,7 +266,7 @@ def shift_burden(
             night_seconds += seconds
         weighted += multiplier * seconds
         cursor = piece_end
-    points = _round_half_up(weighted / 60 / 6)
+    points = round_half_up(weighted / 60 / 6)
     return Burden(
         points=points,
         night_minutes=night_seconds / 60,

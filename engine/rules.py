@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+from fractions import Fraction
 from collections.abc import Callable, Iterator
 
 from rotasat.models.instance import (
@@ -25,6 +26,7 @@ from rotasat.models.instance import (
 )
 
 from .context import Context, Expr
+from .data import round_half_up
 from .variables import Literal
 
 
@@ -106,8 +108,8 @@ def hour_count(ctx: Context, rule: HourCount, e: int, enforce: list[Literal]) ->
     ]
     minutes = [data.shifts[s].minutes for s in chosen]
     expr = sum(m * v.hold[s, e] for s, m in zip(chosen, minutes, strict=True))
-    low = round(rule.min * 60)
-    high = None if rule.max is None else round(rule.max * 60)
+    low = round_half_up(Fraction(str(rule.min)) * 60)
+    high = None if rule.max is None else round_half_up(Fraction(str(rule.max)) * 60)
     name = f"rule|hours|{data.engineers[e].id}"
     return _limit(ctx, rule, expr, low, high, sum(minutes), name, enforce)
 

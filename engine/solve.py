@@ -180,11 +180,14 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
     p.stop_after_first_solution = first_only
     status = STATUS[solver.solve(model, _Callback(run, tracker))]
     if status in ("OPTIMAL", "FEASIBLE"):
-        objective = round(solver.objective_value)
+        # The objective is recomputed from the schedule's own term values: on rare races
+        # between workers CP-SAT's reported objective_value belonged to another solution.
+        values = [int(solver.value(t.value)) for t in run.model.terms]
+        objective = sum(t.weight * v for t, v in zip(run.model.terms, values, strict=True))
         if run.objective is None or objective <= run.objective:
             run.objective = objective
             run.chosen = [k for k, lit in run.model.vars.assign.items() if solver.value(lit)]
-            run.term_values = [int(solver.value(t.value)) for t in run.model.terms]
+            run.term_values = values
         run.bound = max(run.bound, solver.best_objective_bound)
         run.status = "OPTIMAL" if status == "OPTIMAL" else "FEASIBLE"
         if run.objective is not None and run.bound >= run.objective:
