@@ -56,6 +56,28 @@ _ACCEPTED = {
 }
 
 
+# custom errors whose message already quotes the input
+_SAYS_INPUT = {"time_zone", "unknown_country", "unknown_subdivision", "end_before_start"}
+
+_TAGS = {
+    "rule": "'shifts', 'hours', 'max_consecutive', 'min_consecutive', 'min_consecutive_off', "
+    "'min_rest', 'forbidden_succession', 'max_weekends', 'max_holidays'",
+    "kind": "'daily', 'weekly', 'custom', 'windows'",
+}
+
+
+def _json_kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool):
+        return "a boolean"
+    if isinstance(value, int | float):
+        return "a number"
+    return "null" if value is None else type(value).__name__
+
+
 def describe(error: ValidationError) -> list[str]:
     """One 'path: problem' line per problem in a pydantic ValidationError."""
     lines: list[str] = []
@@ -74,9 +96,15 @@ def describe(error: ValidationError) -> list[str]:
                 f"unknown kind {ctx.get('tag')!r}: expected one of {ctx.get('expected_tags')}"
             )
         elif item["type"] == "union_tag_not_found":
-            message = f"missing {ctx.get('discriminator')}: expected one of the kinds it names"
-        elif item["type"] not in _ACCEPTED and "input" in item and not isinstance(
-            item["input"], dict | list
+            field = str(ctx.get("discriminator", "")).strip("'")
+            message = f"missing {field!r}: expected one of {_TAGS.get(field, 'the kinds')}"
+        elif item["type"] in ("model_type", "dict_type"):
+            message = f"expected a JSON object, got {_json_kind(item.get('input'))}"
+        elif (
+            item["type"] not in _ACCEPTED
+            and item["type"] not in _SAYS_INPUT
+            and "input" in item
+            and not isinstance(item["input"], dict | list)
         ):
             message = f"{message} (got {item['input']!r})"
         if message.startswith("Value error, "):

@@ -9,6 +9,7 @@ reported with its JSON path and what would be accepted.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 from functools import cached_property
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -17,6 +18,7 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -42,8 +44,18 @@ def check_time_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError, IsADirectoryError):
-        close = sorted(z for z in available_timezones() if z.lower().endswith(name.lower()[-6:]))
-        hint = f"; did you mean {', '.join(repr(z) for z in close[:3])}?" if close else ""
+        zones = sorted(available_timezones())
+        cities: dict[str, list[str]] = {}
+        for zone in zones:
+            cities.setdefault(zone.rsplit("/", 1)[-1].lower(), []).append(zone)
+        city = name.rsplit("/", 1)[-1].lower()
+        close = [
+            *difflib.get_close_matches(name, zones, n=3, cutoff=0.75),
+            *(z for c in difflib.get_close_matches(city, list(cities), n=2, cutoff=0.75)
+              for z in cities[c]),
+        ]
+        close = list(dict.fromkeys(close))[:3]
+        hint = f"; did you mean {', '.join(repr(z) for z in close)}?" if close else ""
         raise PydanticCustomError(
             "time_zone",
             "unknown time zone '{name}': expected an IANA name such as 'Europe/London'{hint}",
@@ -67,32 +79,36 @@ class Unavailability(Strict):
     kind: Literal["pto", "sick", "training", "other"] = "pto"
     note: str | None = None
 
-    @model_validator(mode="after")
-    def _end_after_start(self) -> Unavailability:
-        if self.end < self.start:
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.date, info: ValidationInfo) -> dt.date:
+        start = info.data.get("start")
+        if start is not None and end < start:
             raise PydanticCustomError(
                 "end_before_start",
                 "leave ends on {end} before it starts on {start}: 'end' must be on or after "
                 "'start'",
-                {"start": str(self.start), "end": str(self.end)},
+                {"start": str(start), "end": str(end)},
             )
-        return self
+        return end
 
 
 class WorkingHours(Strict):
     start: dt.time = dt.time(9, 0)
     end: dt.time = dt.time(17, 0)
 
-    @model_validator(mode="after")
-    def _end_after_start(self) -> WorkingHours:
-        if self.end <= self.start:
+    @field_validator("end")
+    @classmethod
+    def _end_after_start(cls, end: dt.time, info: ValidationInfo) -> dt.time:
+        start = info.data.get("start")
+        if start is not None and end <= start:
             raise PydanticCustomError(
                 "end_before_start",
-                "working hours end at {end} before they start at {start}: 'end' must be later "
-                "the same day",
-                {"start": self.start.isoformat("minutes"), "end": self.end.isoformat("minutes")},
+                "working hours end at {end}, not after they start at {start}: 'end' must be "
+                "later the same day",
+                {"start": start.isoformat("minutes"), "end": end.isoformat("minutes")},
             )
-        return self
+        return end
 
 
 class Preference(Strict):
@@ -178,7 +194,7 @@ class Role(Strict):
 class Daily(Strict):
     """One turn a day, handed off at `handoff` local time."""
 
-    kind: Literal["daily"] = "daily"
+    kind: Literal["daily"]
     handoff: dt.time = dt.time(9, 0)
 
 
@@ -186,7 +202,7 @@ class Weekly(Strict):
     """One turn a week, handed off on `handoff_day` at `handoff`; the first turn starts with the
     horizon and may be short."""
 
-    kind: Literal["weekly"] = "weekly"
+    kind: Literal["weekly"]
     handoff: dt.time = dt.time(9, 0)
     handoff_day: Weekday = "mon"
 
@@ -194,7 +210,7 @@ class Weekly(Strict):
 class Custom(Strict):
     """Back-to-back turns of `length_hours`, the first at `handoff` on the horizon's first day."""
 
-    kind: Literal["custom"] = "custom"
+    kind: Literal["custom"]
     handoff: dt.time = dt.time(9, 0)
     length_hours: int = Field(ge=1, le=24 * 28)
 
@@ -216,7 +232,7 @@ class Window(Strict):
 class Windows(Strict):
     """Several shifts a day, one per window (follow-the-sun, or early/late/night types)."""
 
-    kind: Literal["windows"] = "windows"
+    kind: Literal["windows"]
     windows: list[Window] = Field(min_length=1)
     days: list[Weekday] = list(WEEKDAYS)
 
@@ -284,7 +300,7 @@ class RuleBase(Strict):
 class ShiftCount(RuleBase):
     """Min and max number of shifts per engineer, optionally of one rotation, role or type."""
 
-    rule: Literal["shifts"] = "shifts"
+    rule: Literal["shifts"]
     min: int = Field(0, ge=0)
     max: int | None = Field(None, ge=0)
     rotation: Id | None = None
@@ -295,7 +311,7 @@ class ShiftCount(RuleBase):
 class HourCount(RuleBase):
     """Min and max duty hours per engineer over the horizon."""
 
-    rule: Literal["hours"] = "hours"
+    rule: Literal["hours"]
     min: float = Field(0, ge=0)
     max: float | None = Field(None, ge=0)
     rotation: Id | None = None
@@ -304,7 +320,7 @@ class HourCount(RuleBase):
 class MaxConsecutive(RuleBase):
     """No more than `max` turns (days, for window patterns) in a row on one rotation."""
 
-    rule: Literal["max_consecutive"] = "max_consecutive"
+    rule: Literal["max_consecutive"]
     max: int = Field(ge=1)
     rotation: Id | None = Field(None, description="null: the team's only rotation")
 
@@ -313,7 +329,7 @@ class MinConsecutive(RuleBase):
     """Every run of turns on duty is at least `min` long, except runs touching the horizon's
     first or last turn."""
 
-    rule: Literal["min_consecutive"] = "min_consecutive"
+    rule: Literal["min_consecutive"]
     min: int = Field(ge=1)
     rotation: Id | None = None
 
@@ -321,7 +337,7 @@ class MinConsecutive(RuleBase):
 class MinConsecutiveOff(RuleBase):
     """Every run of turns off duty is at least `min` long, with the same border exemption."""
 
-    rule: Literal["min_consecutive_off"] = "min_consecutive_off"
+    rule: Literal["min_consecutive_off"]
     min: int = Field(ge=1)
     rotation: Id | None = None
 
@@ -329,14 +345,14 @@ class MinConsecutiveOff(RuleBase):
 class MinRest(RuleBase):
     """At least `hours` between the end of one duty and the start of the next."""
 
-    rule: Literal["min_rest"] = "min_rest"
+    rule: Literal["min_rest"]
     hours: float = Field(gt=0, le=24 * 28)
 
 
 class ForbiddenSuccession(RuleBase):
     """A shift of type `first` may not be followed by one of type `then` on the next turn."""
 
-    rule: Literal["forbidden_succession"] = "forbidden_succession"
+    rule: Literal["forbidden_succession"]
     first: Id
     then: Id
     rotation: Id | None = None
@@ -346,14 +362,14 @@ class MaxWeekends(RuleBase):
     """At most `max` weekends with any duty (a duty touching Saturday or Sunday, engineer's zone),
     not counting weekends carried in history."""
 
-    rule: Literal["max_weekends"] = "max_weekends"
+    rule: Literal["max_weekends"]
     max: int = Field(ge=0)
 
 
 class MaxHolidays(RuleBase):
     """At most `max` public holidays with any duty (engineer's zone)."""
 
-    rule: Literal["max_holidays"] = "max_holidays"
+    rule: Literal["max_holidays"]
     max: int = Field(ge=0)
 
 
@@ -556,6 +572,10 @@ def _reference_problems(inst: Instance) -> Any:
         if team.id in seen_teams:
             yield f"teams[{i}].id", f"duplicate team id {team.id!r}: ids must be unique"
         seen_teams.add(team.id)
+    for dup in sorted(_duplicates(inst.skills or [])):
+        yield "skills", f"skill {dup!r} is listed twice"
+    for dup in sorted(_duplicates([s.id for s in inst.systems])):
+        yield "systems", f"duplicate system id {dup!r}: ids must be unique"
     seen_engineers: dict[str, str] = {}
     seen_rotations: set[str] = set()
     for s_index, system in enumerate(inst.systems):
@@ -575,10 +595,12 @@ def _reference_problems(inst: Instance) -> Any:
         for e_index, engineer in enumerate(team.engineers):
             ep = f"{tp}.engineers[{e_index}]"
             if engineer.id in seen_engineers:
+                where = seen_engineers[engineer.id]
+                also = "earlier in this team" if where == team.id else f"also in team {where!r}"
                 yield (
                     f"{ep}.id",
-                    f"duplicate engineer id {engineer.id!r} (also in team "
-                    f"{seen_engineers[engineer.id]!r}): ids must be unique across the instance",
+                    f"duplicate engineer id {engineer.id!r} ({also}): ids must be unique "
+                    "across the instance",
                 )
             seen_engineers.setdefault(engineer.id, team.id)
             for skill in engineer.skills:
@@ -627,6 +649,8 @@ def _reference_problems(inst: Instance) -> Any:
                     f"duplicate rotation id {rotation.id!r}: ids must be unique across the instance",
                 )
             seen_rotations.add(rotation.id)
+            for dup in sorted(_duplicates(rotation.engineers or [])):
+                yield f"{rp}.engineers", f"engineer {dup!r} is listed twice"
             for k, eid in enumerate(rotation.engineers or []):
                 if eid not in team_engineers:
                     yield (
@@ -652,12 +676,13 @@ def _reference_problems(inst: Instance) -> Any:
                     if catalogue is not None and skill not in catalogue:
                         yield sp, f"unknown skill {skill!r}: expected one of {_listing(catalogue)}"
                         continue
-                    if not any(e.skills.get(skill, 0) >= level for e in members):
-                        best = max((e.skills.get(skill, 0) for e in members), default=0)
+                    takers = [e for e in members if e.roles is None or role.id in e.roles]
+                    if not any(e.skills.get(skill, 0) >= level for e in takers):
+                        best = max((e.skills.get(skill, 0) for e in takers), default=0)
                         have = (
-                            f"the best on the rotation has level {best}"
+                            f"the best who may take the role has level {best}"
                             if best
-                            else "nobody on the rotation has it"
+                            else "nobody who may take the role has it"
                         )
                         yield (
                             sp,
@@ -670,7 +695,8 @@ def _reference_problems(inst: Instance) -> Any:
                 if eid not in team_engineers:
                     yield (
                         f"{up}.engineers[{k}]",
-                        f"unknown engineer {eid!r}: expected an engineer of team {team.id!r}",
+                        f"unknown engineer {eid!r}: expected an engineer of team {team.id!r} "
+                        f"({_listing(team_engineers)})",
                     )
             rotation_ref = getattr(rule, "rotation", None)
             if rotation_ref is not None and rotation_ref not in rotation_ids:
