@@ -398,6 +398,8 @@ def generate(
     """Write a synthetic instance (feasible by construction) as JSON."""
     from rotasat.models.generator import generate as draw
 
+    if seed < 0:
+        raise InputError([f"--seed: must be 0 or more (got {seed})"])
     extra = {} if start is None else {"start": start.date()}
     try:
         instance = draw(teams, engineers_per_team, days, seed, **extra)

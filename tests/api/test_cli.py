@@ -269,6 +269,7 @@ def _unknown_engineer(d: dict[str, Any]) -> None:
         ("instance as solution", "weekly-6.json: this is an instance, expected a solution"),
         ("output is a directory", "is a directory, expected a file name to write"),
         ("bad generator size", "generate: engineers_per_team must be at least 3"),
+        ("negative seed", "--seed: must be 0 or more (got -1)"),
     ],
 )
 def test_bad_input_exits_2_naming_file_and_path(case: str, expected: str, tmp_path: Path) -> None:
@@ -289,6 +290,9 @@ def test_bad_input_exits_2_naming_file_and_path(case: str, expected: str, tmp_pa
         "output is a directory": lambda: ["solve", WEEKLY, "-o", tmp_path],
         "bad generator size": lambda: [
             "generate", "--teams", "1", "--engineers-per-team", "2", "--days", "7", "--seed", "1",
+        ],
+        "negative seed": lambda: [
+            "generate", "--teams", "1", "--engineers-per-team", "3", "--days", "7", "--seed", "-1",
         ],
     }  # fmt: skip
     args = arguments[case]()
