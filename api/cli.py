@@ -148,31 +148,6 @@ def load_solution(path: Path) -> Solution:
     return parse(Solution, data, str(path))
 
 
-TAGS = ("kind", "rule")  # the discriminators of the pattern and rule unions
-
-
-def compact(instance: Instance) -> Any:
-    """The instance as JSON data without default values, except the union tags.
-
-    `model_dump(exclude_defaults=True)` alone drops a pattern's `kind` or a rule's `rule` when it
-    equals its default, and the document then no longer loads; the tags are put back from the
-    full dump.
-    """
-
-    def restore(pruned: Any, full: Any) -> Any:
-        if isinstance(pruned, dict) and isinstance(full, dict):
-            kept = {k: restore(v, full[k]) for k, v in pruned.items()}
-            tags = {k: full[k] for k in TAGS if k in full and k not in kept}
-            return {**tags, **kept}
-        if isinstance(pruned, list) and isinstance(full, list):
-            return [restore(p, f) for p, f in zip(pruned, full, strict=True)]
-        return pruned
-
-    return restore(
-        instance.model_dump(mode="json", exclude_defaults=True), instance.model_dump(mode="json")
-    )
-
-
 def plural(count: int, word: str, suffix: str = "s") -> str:
     """plural(1, 'team') -> '1 team', plural(2, 'mismatch', 'es') -> '2 mismatches'."""
     return f"{count} {word}{'' if count == 1 else suffix}"
@@ -405,7 +380,7 @@ def generate(
         instance = draw(teams, engineers_per_team, days, seed, **extra)
     except ValueError as error:
         raise InputError([f"generate: {error}"]) from None
-    text = json.dumps(compact(instance), indent=2)
+    text = json.dumps(instance.model_dump(mode="json", exclude_defaults=True), indent=2)
     reloaded = parse(Instance, json.loads(text), "generated instance")
     if reloaded.model_dump() != instance.model_dump():
         raise RuntimeError("the generated instance does not re-load identically from its JSON")
