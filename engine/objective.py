@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from .context import Context, Expr
-from .data import preference_matches
+from .data import TeamData, preference_matches
 
 
 @dataclass
@@ -68,6 +68,11 @@ def fairness_spread(ctx: Context) -> Expr:
     least = ctx.model.new_int_var(low, high, "load|min")
     ctx.model.add_max_equality(most, loads)
     ctx.model.add_min_equality(least, loads)
+    total = fixed_total_load(ctx.data)
+    if total is not None:
+        # redundant, for the bound: someone carries at least the mean, someone at most
+        ctx.model.add(len(group) * most >= total)
+        ctx.model.add(len(group) * least <= total)
     return most - least
 
 
@@ -78,16 +83,46 @@ def fairness_deviation(ctx: Context) -> Expr:
         return 0
     n = len(group)
     low, high = _load_bounds(ctx, group)
-    total = sum(ctx.vars.load[e] for e in group)
-    mean = ctx.model.new_int_var(low, high, "load|mean")
-    ctx.model.add(n * mean <= total)
-    ctx.model.add(total <= n * mean + n - 1)
+    total = fixed_total_load(ctx.data)
+    if total is not None:
+        mean: Expr = total // n  # known before solving: no variable needed
+    else:
+        mean = ctx.model.new_int_var(low, high, "load|mean")
+        everyone = sum(ctx.vars.load[e] for e in group)
+        ctx.model.add(n * mean <= everyone)
+        ctx.model.add(everyone <= n * mean + n - 1)
     deviations = []
     for e in group:
         deviation = ctx.model.new_int_var(0, high - low, f"load|dev|{ctx.data.engineers[e].id}")
         ctx.model.add_abs_equality(deviation, ctx.vars.load[e] - mean)
         deviations.append(deviation)
+    if total is not None:
+        # redundant: the loads sum to the total, so they are off the floor by the remainder
+        ctx.model.add(sum(deviations) >= total - n * (total // n))
     return sum(deviations)
+
+
+def fixed_total_load(data: TeamData) -> int | None:
+    """The group's total load when no choice can change it, else None.
+
+    That holds when every shift is fully staffed by rule (exact head counts) and weighs the same
+    for everyone who may take it (same zone), as on most single-site teams.
+    """
+    total = sum(data.history_points[e] for e in data.fairness_group)
+    for s in range(len(data.shifts)):
+        staff = 0
+        for role in data.roles(s):
+            if role.understaff_weight is not None or role.overstaff_weight is not None:
+                return None
+            staff += role.head_count
+        points = {data.burden[s, e].points for r in range(len(data.roles(s)))
+                  for e in data.eligible[s, r]}
+        if len(points) > 1:
+            return None
+        if staff and not points:
+            return None  # infeasible anyway; keep the general form
+        total += staff * next(iter(points), 0)
+    return total
 
 
 def _load_bounds(ctx: Context, group: list[int]) -> tuple[int, int]:

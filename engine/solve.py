@@ -21,6 +21,7 @@ from .data import TeamData, build_team_data
 from .explain import explain_infeasible
 from .figures import team_figures
 from .model import TeamModel
+from .warmstart import greedy_schedule
 
 STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -157,11 +158,11 @@ def solve(
 def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tracker,
                 first_only: bool) -> None:
     model = run.model.model
-    if run.chosen:  # continue from the best schedule found so far
-        model.clear_hints()
-        chosen = set(run.chosen)
-        for key, literal in run.model.vars.assign.items():
-            model.add_hint(literal, key in chosen)
+    # continue from the best schedule so far, or start from the greedy one
+    chosen = set(run.chosen) if run.chosen else greedy_schedule(run.data)
+    model.clear_hints()
+    for key, literal in run.model.vars.assign.items():
+        model.add_hint(literal, key in chosen)
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = params.workers

@@ -1,0 +1,146 @@
+"""A greedy first schedule, passed to CP-SAT as a solution hint.
+
+Shifts are filled in time order; each role goes to the eligible engineer who would carry the
+least load afterwards (skill gap breaks ties), among those whom no hard rule forbids given what
+is already placed. Rules that look ahead (minimums) are left to CP-SAT, which repairs or improves
+the hint. A good hint matters most on large, fairness-heavy instances where the first solutions
+CP-SAT finds on its own are far from balanced.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+
+from rotasat.models.instance import (
+    ForbiddenSuccession,
+    HourCount,
+    MaxConsecutive,
+    MaxHolidays,
+    MaxWeekends,
+    MinRest,
+    ShiftCount,
+)
+
+from .data import TeamData
+
+
+class _Ledger:
+    """What each engineer holds so far, and the hard rules' running counts."""
+
+    def __init__(self, data: TeamData) -> None:
+        self.data = data
+        self.load = list(data.history_points)
+        self.held: dict[int, list[int]] = defaultdict(list)
+        self.counts: dict[tuple[int, int], float] = defaultdict(float)  # (rule, e) -> count
+        self.days: dict[tuple[int, int], set[dt.date]] = defaultdict(set)  # weekends/holidays
+        self.rules = [
+            (index, rule, None if rule.engineers is None else set(rule.engineers))
+            for index, rule in enumerate(data.team.rules)
+            if rule.hard
+        ]
+
+    def allowed(self, s: int, r: int, e: int) -> bool:
+        data = self.data
+        shift = data.shifts[s]
+        engineer_id = data.engineers[e].id
+        for held in self.held[e]:
+            other = data.shifts[held]
+            if other.overlaps(shift):
+                return False
+        for index, rule, bound in self.rules:
+            if bound is not None and engineer_id not in bound:
+                continue
+            if not self._rule_allows(index, rule, s, r, e):
+                return False
+        return True
+
+    def _rule_allows(self, index: int, rule: object, s: int, r: int, e: int) -> bool:
+        data = self.data
+        shift = data.shifts[s]
+        if isinstance(rule, ShiftCount):
+            counted = (
+                rule.rotation in (None, shift.rotation)
+                and rule.shift_type in (None, shift.shift_type)
+                and rule.role in (None, data.roles(s)[r].id)
+            )
+            return not counted or rule.max is None or self.counts[index, e] + 1 <= rule.max
+        if isinstance(rule, HourCount):
+            counted = rule.rotation in (None, shift.rotation)
+            limit = None if rule.max is None else rule.max * 60
+            return not counted or limit is None or self.counts[index, e] + shift.minutes <= limit
+        if isinstance(rule, MinRest):
+            rest = dt.timedelta(hours=rule.hours)
+            return all(
+                not (data.shifts[a].end <= shift.start < data.shifts[a].end + rest)
+                for a in self.held[e]
+            )
+        if isinstance(rule, MaxWeekends | MaxHolidays):
+            burden = data.burden[s, e]
+            new = set(burden.weekends if isinstance(rule, MaxWeekends) else burden.holidays)
+            return len(self.days[index, e] | new) <= rule.max
+        if isinstance(rule, MaxConsecutive):
+            if rule.rotation not in (None, shift.rotation):
+                return True
+            slots = {data.shifts[a].slot for a in self.held[e]
+                     if data.shifts[a].rotation == shift.rotation}
+            run = 0
+            while shift.slot - run - 1 in slots:
+                run += 1
+            return run + 1 <= rule.max
+        if isinstance(rule, ForbiddenSuccession):
+            if shift.shift_type != rule.then or rule.rotation not in (None, shift.rotation):
+                return True
+            return not any(
+                data.shifts[a].rotation == shift.rotation
+                and data.shifts[a].slot == shift.slot - 1
+                and data.shifts[a].shift_type == rule.first
+                for a in self.held[e]
+            )
+        return True
+
+    def place(self, s: int, r: int, e: int) -> None:
+        data = self.data
+        shift = data.shifts[s]
+        self.held[e].append(s)
+        self.load[e] += data.burden[s, e].points
+        for index, rule, _ in self.rules:
+            if isinstance(rule, ShiftCount):
+                self.counts[index, e] += 1
+            elif isinstance(rule, HourCount):
+                self.counts[index, e] += shift.minutes
+            elif isinstance(rule, MaxWeekends):
+                self.days[index, e] |= set(data.burden[s, e].weekends)
+            elif isinstance(rule, MaxHolidays):
+                self.days[index, e] |= set(data.burden[s, e].holidays)
+
+
+def greedy_schedule(data: TeamData) -> set[tuple[int, int, int]]:
+    """(shift, role, engineer) triples of a quick, roughly balanced schedule."""
+    ledger = _Ledger(data)
+    chosen: set[tuple[int, int, int]] = set()
+    order = sorted(range(len(data.shifts)), key=lambda s: (data.shifts[s].start, s))
+    for s in order:
+        roles = data.roles(s)
+        # scarce roles first: the one with the fewest eligible engineers
+        for r in sorted(range(len(roles)), key=lambda r: len(data.eligible[s, r])):
+            role = roles[r]
+            skills = list(role.required_skills) + list(role.preferred_skills)
+            for _ in range(role.head_count):
+                candidates = [
+                    e for e in data.eligible[s, r]
+                    if (s, r, e) not in chosen and ledger.allowed(s, r, e)
+                ]
+                if not candidates:
+                    break
+                best = min(
+                    candidates,
+                    key=lambda e: (
+                        ledger.load[e] + data.burden[s, e].points,
+                        sum(5 - data.engineers[e].skills.get(k, 0) for k in skills),
+                        e,
+                    ),
+                )
+                chosen.add((s, r, best))
+                ledger.place(s, r, best)
+    return chosen
