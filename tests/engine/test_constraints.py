@@ -1,6 +1,6 @@
 """Coverage, one duty at a time, leave, skills and working hours: the always-hard families."""
 
-from conftest import engineer, solved, team_instance
+from engine_support import engineer, solved, team_instance
 
 
 def test_every_shift_gets_exactly_its_head_count(three_engineers):

@@ -1,6 +1,6 @@
 """Objective terms with derived optima (flat shift weights: a 24 h turn is 240 points)."""
 
-from conftest import duty, engineer, solved, team_instance
+from engine_support import duty, engineer, solved, team_instance
 
 
 def test_fairness_spread_counts_history():

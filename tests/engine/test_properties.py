@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 from typing import Any
 
-from conftest import solved
+from engine_support import solved
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 

@@ -3,7 +3,7 @@
 Turns are daily from 09:00 UTC on Monday 2027-01-04 and every hour counts 1 (see conftest).
 """
 
-from conftest import duty, engineer, solved, team_instance
+from engine_support import duty, engineer, solved, team_instance
 
 
 def on_leave(eid: str, *days: str) -> dict:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import engineer, solved, team_instance
+from engine_support import engineer, solved, team_instance
 
 from rotasat.engine import solve
 from rotasat.models import Instance, SolveParameters
