@@ -17,6 +17,7 @@ import functools
 import json
 import os
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Annotated, Any, ParamSpec, TypeVar
@@ -26,6 +27,7 @@ from pydantic import ValidationError
 from rich.console import Console
 from rich.text import Text
 from rotasat.checker import check_solution
+from rotasat.engine import Progress
 from rotasat.models import (
     InputError,
     Instance,
@@ -217,7 +219,7 @@ def solve(
         check_writable(output)
     err = console(stderr=True)
     with LiveProgress(err, instance.name, params.time_limit, enabled=not quiet) as live:
-        solution = solve_instance(instance, params, on_progress=live.update, baseline=baseline)
+        solution = solve_interruptibly(instance, params, live.update, baseline, err)
     solved = solution.status in SOLVED
     check = check_solution(instance, solution) if solved else None
     if output is not None:
@@ -406,6 +408,41 @@ def schema(
 
 # --------------------------------------------------------------------------------------------
 # Entry point
+
+
+def solve_interruptibly(
+    instance: Instance,
+    params: SolveParameters,
+    on_progress: Callable[[Progress], None],
+    baseline: bool,
+    err: Console,
+) -> Solution:
+    """Solve in a worker thread so that Ctrl-C reaches us: the first stops the search and keeps
+    the best schedule so far (every team still gets one); a second aborts."""
+    stop = threading.Event()
+    result: list[Solution] = []
+    failure: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            result.append(solve_instance(instance, params, on_progress=on_progress,
+                                         should_stop=stop.is_set, baseline=baseline))
+        except BaseException as error:  # re-raised in the main thread
+            failure.append(error)
+
+    worker = threading.Thread(target=work, daemon=True)
+    worker.start()
+    while worker.is_alive():
+        try:
+            worker.join(0.2)
+        except KeyboardInterrupt:
+            if stop.is_set():
+                raise
+            stop.set()
+            err.print("stopping: keeping the best schedule so far (Ctrl-C again to abort)")
+    if failure:
+        raise failure[0]
+    return result[0]
 
 
 def main(argv: Sequence[str] | None = None) -> None:

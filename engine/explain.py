@@ -13,7 +13,6 @@ import time
 from collections import defaultdict
 
 from ortools.sat.python import cp_model
-
 from rotasat.models import SolveParameters
 
 from .data import Exclusion, TeamData

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from fractions import Fraction
 from collections.abc import Callable, Iterator
+from fractions import Fraction
 
 from rotasat.models.instance import (
     ForbiddenSuccession,
