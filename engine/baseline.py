@@ -1,8 +1,8 @@
 """The rotation an on-call tool (PagerDuty, Opsgenie) would render from fixed rules.
 
 A fixed order of people and a fixed turn length: each role walks down the rotation's member list
-(those who may take the role), one turn per shift, the second role one step ahead of the first so
-the two differ. It is blind to skills, leave, preferences, fairness and rules; judged by the same
+(those who may take the role), one turn per shift, the second role one step ahead of the first,
+skipping whoever already holds the shift. It is blind to skills, leave, preferences, fairness and rules; judged by the same
 checker, it shows what the optimiser gains.
 """
 
@@ -20,14 +20,20 @@ def fixed_order(instance: Instance) -> list[Assignment]:
                 rotation_shifts(team, rotation, instance.horizon.start, instance.horizon.days),
                 key=lambda s: s.start,
             )
-            offset = 0
-            for role in rotation.roles:
+            on_shift: dict[str, set[str]] = {}
+            for offset, role in enumerate(rotation.roles):
                 order = [e for e in members if e.roles is None or role.id in e.roles]
-                if not order:
-                    continue
                 for turn, shift in enumerate(shifts):
-                    for k in range(role.head_count):
-                        engineer = order[(turn * role.head_count + offset + k) % len(order)]
+                    taken = on_shift.setdefault(shift.id, set())
+                    # walk the order from this turn's position, skipping whoever already holds
+                    # another role on the shift, as a planner setting up layers would
+                    start = turn * role.head_count + offset
+                    picked = [
+                        e for e in (order[(start + k) % len(order)] for k in range(len(order)))
+                        if e.id not in taken
+                    ][: role.head_count]
+                    for engineer in picked:
+                        taken.add(engineer.id)
                         assignments.append(
                             Assignment(
                                 shift=shift.id,
@@ -40,5 +46,4 @@ def fixed_order(instance: Instance) -> list[Assignment]:
                                 end=shift.end,
                             )
                         )
-                offset += role.head_count
     return assignments
