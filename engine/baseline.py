@@ -2,8 +2,8 @@
 
 A fixed order of people and a fixed turn length: each role walks down the rotation's member list
 (those who may take the role), one turn per shift, the second role one step ahead of the first,
-skipping whoever already holds the shift. It is blind to skills, leave, preferences, fairness and rules; judged by the same
-checker, it shows what the optimiser gains.
+skipping whoever already holds the shift. It is blind to skills, leave, preferences, fairness and
+rules; judged by the same checker, it shows what the optimiser gains.
 """
 
 from __future__ import annotations

@@ -195,7 +195,8 @@ def _exclusion(
             span = item.start.isoformat()
             if item.end != item.start:
                 span += f" to {item.end.isoformat()}"
-            return Exclusion(engineer.id, "leave", f"{engineer.id} is on leave ({item.kind}) {span}")
+            detail = f"{engineer.id} is on leave ({item.kind}) {span}"
+            return Exclusion(engineer.id, "leave", detail)
     if rotation.within_working_hours and not _within_hours(shift, engineer, zone):
         return Exclusion(
             engineer.id,

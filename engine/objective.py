@@ -94,7 +94,7 @@ def fairness_deviation(ctx: Context) -> Expr:
     deviations = []
     for e in group:
         deviation = ctx.model.new_int_var(0, high - low, f"load|dev|{ctx.data.engineers[e].id}")
-        ctx.model.add_abs_equality(deviation, ctx.vars.load[e] - mean)
+        ctx.model.add_abs_equality(deviation, ctx.vars.load[e] - mean)  # type: ignore[operator]
         deviations.append(deviation)
     if total is not None:
         # redundant: the loads sum to the total, so they are off the floor by the remainder

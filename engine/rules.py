@@ -221,7 +221,7 @@ def _short_runs(ctx: Context, rule: RuleBase, rotation: str | None, minimum: int
 
 
 def _negate(x: Literal | int) -> Literal | int:
-    return 1 - x if isinstance(x, int) else ~x
+    return 1 - x if isinstance(x, int) else ~x  # type: ignore[return-value]
 
 
 def min_rest(ctx: Context, rule: MinRest, e: int, enforce: list[Literal]) -> list[Expr]:

@@ -605,9 +605,9 @@ class _Roster:
                         ):
                             continue
                         held = count.get((eid, -1), 0)
-                        key = (held + scarce[rotation.id, role.id][eid], last_end[eid], index)
-                        if best is None or key < best[0]:
-                            best = (key, engineer, gains)
+                        rank = (held + scarce[rotation.id, role.id][eid], last_end[eid], index)
+                        if best is None or rank < best[0]:
+                            best = (rank, engineer, gains)
                     if best is None:
                         return shift
                     _, engineer, gains = best

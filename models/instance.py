@@ -609,17 +609,17 @@ def _reference_problems(inst: Instance) -> Any:
                         f"{ep}.skills.{skill}",
                         f"unknown skill {skill!r}: expected one of {_listing(catalogue)}",
                     )
-            for k, system in enumerate(engineer.built_systems):
-                if inst.systems and system not in system_ids:
+            for k, system_id in enumerate(engineer.built_systems):
+                if inst.systems and system_id not in system_ids:
                     yield (
                         f"{ep}.built_systems[{k}]",
-                        f"unknown system {system!r}: expected one of {_listing(system_ids)}",
+                        f"unknown system {system_id!r}: expected one of {_listing(system_ids)}",
                     )
-            for k, role in enumerate(engineer.roles or []):
-                if role not in team_roles:
+            for k, role_id in enumerate(engineer.roles or []):
+                if role_id not in team_roles:
                     yield (
                         f"{ep}.roles[{k}]",
-                        f"unknown role {role!r}: the team's rotations have roles "
+                        f"unknown role {role_id!r}: the team's rotations have roles "
                         f"{_listing(team_roles)}",
                     )
             for k, pref in enumerate(engineer.preferences):
@@ -635,18 +635,19 @@ def _reference_problems(inst: Instance) -> Any:
                         f"unknown shift type {pref.shift_type!r}: expected one of "
                         f"{_listing(team_types)}",
                     )
-        for k, system in enumerate(team.systems):
-            if inst.systems and system not in system_ids:
+        for k, system_id in enumerate(team.systems):
+            if inst.systems and system_id not in system_ids:
                 yield (
                     f"{tp}.systems[{k}]",
-                    f"unknown system {system!r}: expected one of {_listing(system_ids)}",
+                    f"unknown system {system_id!r}: expected one of {_listing(system_ids)}",
                 )
         for r_index, rotation in enumerate(team.rotations):
             rp = f"{tp}.rotations[{r_index}]"
             if rotation.id in seen_rotations:
                 yield (
                     f"{rp}.id",
-                    f"duplicate rotation id {rotation.id!r}: ids must be unique across the instance",
+                    f"duplicate rotation id {rotation.id!r}: ids must be unique across the "
+                    "instance",
                 )
             seen_rotations.add(rotation.id)
             for dup in sorted(_duplicates(rotation.engineers or [])):
@@ -716,7 +717,10 @@ def _reference_problems(inst: Instance) -> Any:
                 )
             role_ref = getattr(rule, "role", None)
             if role_ref is not None and role_ref not in team_roles:
-                yield f"{up}.role", f"unknown role {role_ref!r}: expected one of {_listing(team_roles)}"
+                yield (
+                    f"{up}.role",
+                    f"unknown role {role_ref!r}: expected one of {_listing(team_roles)}",
+                )
             for field in ("shift_type", "first", "then"):
                 ref = getattr(rule, field, None)
                 if ref is not None and ref not in team_types:

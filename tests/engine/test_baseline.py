@@ -1,7 +1,6 @@
 """The fixed-order rotation an on-call tool would render, judged by the checker."""
 
 from engine_support import engineer, team_instance
-
 from rotasat.checker import evaluate
 from rotasat.engine.baseline import fixed_order
 

@@ -8,12 +8,12 @@ feasible objective found that way, and an INFEASIBLE verdict must mean no way is
 from __future__ import annotations
 
 import itertools
+import os
 from typing import Any
 
 from engine_support import solved
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
-
 from rotasat.checker import evaluate
 from rotasat.models import Assignment, Instance, team_shifts
 
@@ -91,7 +91,10 @@ def exhaustive_best(instance: Instance) -> int | None:
     return best
 
 
-@settings(max_examples=int(__import__("os").environ.get("PROP_EXAMPLES", "40")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
+EXAMPLES = int(os.environ.get("PROP_EXAMPLES", "40"))  # raise it to hunt for bugs
+
+
+@settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(tiny_instances())
 def test_engine_matches_exhaustive_search(instance: Instance) -> None:
     solution = solved(instance, workers=1, seed=0)  # also checks figures against the checker

@@ -3,6 +3,8 @@
 Turns are daily from 09:00 UTC on Monday 2027-01-04 and every hour counts 1 (see conftest).
 """
 
+import itertools
+
 from engine_support import duty, engineer, solved, team_instance
 
 
@@ -121,7 +123,7 @@ def test_min_rest_hard_alternates_days():
     solution = solved(team_instance([engineer("alice"), engineer("bob")], days=4, rules=rules))
     for eid in ("alice", "bob"):
         days = [int(s[-2:]) for s in duty(solution, eid)]
-        assert all(b - a >= 2 for a, b in zip(days, days[1:], strict=False))
+        assert all(b - a >= 2 for a, b in itertools.pairwise(days))
 
 
 def test_min_rest_soft_counts_pairs():

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from engine_support import engineer, solved, team_instance
-
 from rotasat.engine import solve
 from rotasat.models import Instance, SolveParameters
 

@@ -191,8 +191,8 @@ def test_skill_level_nobody_on_the_rotation_has() -> None:
     change = lambda d: rotation(d)["roles"][0]["required_skills"].update(linux=4)  # noqa: E731
     assert messages(change) == [
         "x.json: teams[0].rotations[0].roles[0].required_skills.linux: role 'primary' asks for "
-        "skill 'linux' at level 4 but the best who may take the role has level 3: lower the level or "
-        "add an engineer with that skill"
+        "skill 'linux' at level 4 but the best who may take the role has level 3: lower the level "
+        "or add an engineer with that skill"
     ]
 
 
