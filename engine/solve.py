@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
-from rotasat.models import Instance, ObjectiveTerm, Solution, SolveParameters
+from rotasat.models import Assignment, Instance, ObjectiveTerm, Solution, SolveParameters
 
 from .data import TeamData, build_team_data
 from .explain import explain_infeasible
@@ -47,6 +47,8 @@ class Progress:
 
 
 ProgressHandler = Callable[[Progress], None]
+# Called with the whole instance's objective and schedule each time it improves.
+ScheduleHandler = Callable[[int, list[Assignment]], None]
 
 
 @dataclass
@@ -79,10 +81,30 @@ class _Tracker:
     """Aggregates progress across teams and forwards it to the caller."""
 
     def __init__(self, runs: list[TeamRun], started: float, handler: ProgressHandler | None,
-                 should_stop: Callable[[], bool] | None) -> None:
+                 should_stop: Callable[[], bool] | None,
+                 on_schedule: ScheduleHandler | None = None) -> None:
         self.runs, self.started, self.handler = runs, started, handler
         self.should_stop = should_stop or (lambda: False)
         self.solutions = 0
+        self.on_schedule = on_schedule
+        self.published: int | None = None  # the objective last passed to on_schedule
+
+    def publish(self, current: TeamRun, chosen: list[tuple[int, int, int]],
+                objective: int) -> None:
+        """Pass the whole schedule to on_schedule when every team has one and it improved."""
+        if self.on_schedule is None:
+            return
+        others = [r.objective for r in self.runs if r is not current]
+        if any(o is None for o in others):
+            return
+        total = objective + sum(o for o in others if o is not None)
+        if self.published is not None and total >= self.published:
+            return
+        self.published = total
+        assignments: list[Assignment] = []
+        for run in self.runs:
+            assignments += team_figures(run.data, chosen if run is current else run.chosen)[0]
+        self.on_schedule(total, assignments)
 
     def report(self, current: TeamRun, objective: int | None, bound: float) -> None:
         if self.handler is None:
@@ -115,6 +137,9 @@ class _Callback(cp_model.CpSolverSolutionCallback):
     def on_solution_callback(self) -> None:
         self.tracker.solutions += 1
         self.tracker.report(self.run, round(self.objective_value), self.best_objective_bound)
+        if self.tracker.on_schedule is not None:
+            chosen = [k for k, lit in self.run.model.vars.assign.items() if self.value(lit)]
+            self.tracker.publish(self.run, chosen, round(self.objective_value))
         if self.tracker.should_stop():
             self.stop_search()
 
@@ -148,8 +173,15 @@ def solve(
     params: SolveParameters | None = None,
     on_progress: ProgressHandler | None = None,
     should_stop: Callable[[], bool] | None = None,
+    initial: list[Assignment] | None = None,
+    on_schedule: ScheduleHandler | None = None,
 ) -> Solution:
-    """Solve every team of `instance`; the result carries the schedule and its figures."""
+    """Solve every team of `instance`; the result carries the schedule and its figures.
+
+    `initial` (e.g. the best schedule of an interrupted solve) replaces the greedy warm start of
+    each team it covers, where it keeps every hard rule. `on_schedule` receives the objective
+    and schedule of the whole instance whenever it improves.
+    """
     params = params or SolveParameters()
     started = time.perf_counter()
     runs = []
@@ -157,9 +189,9 @@ def solve(
         data = build_team_data(instance, team)
         runs.append(TeamRun(data, TeamModel(data)))
     build_time = time.perf_counter() - started
-    tracker = _Tracker(runs, started, on_progress, should_stop)
-    for run in runs:  # round zero: the greedy schedule, where it keeps every hard rule
-        _warm_start(run, tracker)
+    tracker = _Tracker(runs, started, on_progress, should_stop, on_schedule)
+    for run in runs:  # round zero: the initial or greedy schedule, where it keeps the rules
+        _warm_start(run, tracker, _initial_keys(run.data, initial or []))
 
     if params.deterministic:
         for run in runs:
@@ -182,25 +214,45 @@ def solve(
     return _assemble(instance, params, runs, started, build_time)
 
 
-def _warm_start(run: TeamRun, tracker: _Tracker) -> None:
-    """Complete the greedy schedule into values for every variable of the model.
+def _initial_keys(data: TeamData, initial: list[Assignment]) -> set[tuple[int, int, int]]:
+    """The (shift, role, engineer) triples of `initial` that belong to this team's model."""
+    shift_index = {shift.id: s for s, shift in enumerate(data.shifts)}
+    engineer_index = {engineer.id: e for e, engineer in enumerate(data.engineers)}
+    keys = set()
+    for a in initial:
+        s, e = shift_index.get(a.shift), engineer_index.get(a.engineer)
+        if a.team != data.team.id or s is None or e is None:
+            continue
+        roles = [role.id for role in data.roles(s)]
+        if a.role in roles:
+            keys.add((s, roles.index(a.role), e))
+    return keys
+
+
+def _warm_start(run: TeamRun, tracker: _Tracker,
+                initial: set[tuple[int, int, int]] | None = None) -> None:
+    """Complete the initial schedule (or else the greedy one) into values for every variable.
 
     CP-SAT follows a complete, feasible hint at once; a hint on the assignment literals alone
     left it seconds of search to rebuild the auxiliary variables (measured: 2.7 to 5.7 s per
     team of 10 over a quarter). Fixing the assignment makes that a propagation.
     """
-    chosen = greedy_schedule(run.data)
-    probe = run.model.model.clone()
-    for key, literal in run.model.vars.assign.items():
-        probe.add(probe.get_bool_var_from_proto_index(literal.index) == (key in chosen))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.max_time_in_seconds = 5.0
-    solver.parameters.catch_sigint_signal = False
-    if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        _record(run, solver)
-        run.status = "FEASIBLE"
-        tracker.report(run, run.objective, run.bound)
+    for start in ("initial", "greedy") if initial else ("greedy",):
+        chosen = initial if start == "initial" and initial else greedy_schedule(run.data)
+        probe = run.model.model.clone()
+        for key, literal in run.model.vars.assign.items():
+            probe.add(probe.get_bool_var_from_proto_index(literal.index) == (key in chosen))
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.max_time_in_seconds = 5.0
+        solver.parameters.catch_sigint_signal = False
+        if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            _record(run, solver)
+            run.status = "FEASIBLE"
+            tracker.report(run, run.objective, run.bound)
+            if run.objective is not None:
+                tracker.publish(run, run.chosen, run.objective)
+            return
 
 
 def _record(run: TeamRun, solver: cp_model.CpSolver) -> None:
@@ -247,6 +299,8 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
         status = STATUS[solver.solve(model, _Callback(run, tracker))]
     if status in ("OPTIMAL", "FEASIBLE"):
         _record(run, solver)
+        if run.objective is not None:
+            tracker.publish(run, run.chosen, run.objective)
         run.bound = max(run.bound, solver.best_objective_bound)
         run.status = "OPTIMAL" if status == "OPTIMAL" else "FEASIBLE"
         if run.objective is not None and run.bound >= run.objective:
