@@ -16,6 +16,7 @@ from pydantic import Field, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
 from .base import WEEKDAYS, Id, SkillLevel, Strict, TimeZone, Weekday, check_time_zone
+from .support import Allocation, Incident, InterruptRule, SprintCadence, SupportModel
 
 __all__ = ["WEEKDAYS", "Id", "SkillLevel", "Strict", "TimeZone", "Weekday", "check_time_zone"]
 
@@ -140,6 +141,9 @@ class Role(Strict):
     )
     max_head_count: int | None = Field(
         None, ge=0, description="hard cap when over-staffing is allowed; null: no cap"
+    )
+    support_hours: float = Field(
+        1.0, ge=0, le=24, description="support work a 24 h duty in this role takes from the sprint"
     )
 
 
@@ -346,7 +350,7 @@ Rule = Annotated[
 class ObjectiveWeights(Strict):
     """Weights of the soft objectives; a weight of 0 drops its term.
 
-    Units: load is counted in tenths of a weighted hour; preference and skill terms per
+    Units: load and support hours are counted in tenths of an hour; the other terms per
     occurrence.
     """
 
@@ -358,14 +362,52 @@ class ObjectiveWeights(Strict):
     )
     preferences: int = Field(20, ge=0, description="per unit of preference weight not met")
     skill: int = Field(
-        5, ge=0, description="per level the on-duty engineer lacks of 5 in each required skill"
+        5, ge=0,
+        description="per level the on-duty engineer lacks of 5 in each required or preferred skill",
+    )
+    interruption: int = Field(
+        10, ge=0, description="per 0.1 h of support beyond an engineer's sprint reserve"
+    )
+    deferral: int = Field(
+        20, ge=0, description="per deferred incident, times 5 minus its priority number"
+    )
+    sla_missed: int = Field(200, ge=0, description="per incident whose SLA is missed")
+    expertise: int = Field(
+        10, ge=0, description="per level the assignee is below the best eligible engineer"
+    )
+    knowledge: int = Field(
+        5, ge=0, description="per engineer fewer than could have handled a system's incidents"
+    )
+    support_spread: int = Field(
+        1, ge=0, description="per 0.1 h between the most and least support hours of a team"
     )
 
 
 class Policy(Strict):
-    """The choices a team makes and the weights of the objectives."""
+    """The choices a team makes about support, and the weights of the objectives."""
 
     name: str = "default"
+    support_model: SupportModel = Field(
+        "team",
+        description="who handles the team's incidents: 'team' (its own engineers), 'builders' "
+        "(whoever built the system, on any team), 'dedicated' (the dedicated support team), "
+        "'tiered' (L1/L2 to the dedicated team, L3 per l3_to)",
+    )
+    l3_to: Literal["builders", "l3_team"] = Field(
+        "builders", description="tiered: L3 goes to the builders or to the L3 support team"
+    )
+    allocation: Allocation = Field(
+        "optimised",
+        description="how incidents are handed out: 'round_robin' (next in turn, in arrival "
+        "order), 'rotating_owner' (whoever holds the duty at arrival), 'most_qualified', "
+        "'optimised' (the solver trades off skills, fairness and sprint protection)",
+    )
+    owner_rotation: Id | None = Field(
+        None, description="rotating owner: the rotation whose first role owns incidents; "
+        "default: the first rotation of the handling team",
+    )
+    reserve: float = Field(0.2, ge=0, le=1, description="share of sprint capacity for support")
+    interrupt: InterruptRule = InterruptRule()
     weights: ObjectiveWeights = ObjectiveWeights()
 
 
@@ -378,7 +420,11 @@ class System(Strict):
 class Team(Strict):
     id: Id
     name: str | None = None
+    kind: Literal["product", "dedicated", "l3"] = Field(
+        "product", description="a product team, the dedicated support team, or the L3 team"
+    )
     timezone: TimeZone = "UTC"
+    sprints: SprintCadence | None = Field(None, description="sprint cadence; null: no sprints")
     systems: list[Id] = Field([], description="systems this team owns")
     engineers: list[Engineer] = Field(min_length=1)
     rotations: list[Rotation] = []
@@ -483,10 +529,11 @@ class Instance(Strict):
     systems: list[System] = []
     policy: Policy = Policy()
     teams: list[Team] = Field(min_length=1)
+    incidents: list[Incident] = Field([], description="escalated support issues to allocate")
 
     @model_validator(mode="after")
     def _references(self) -> Instance:
-        problems = list(_reference_problems(self))
+        problems = list(_reference_problems(self)) + list(_incident_problems(self))
         if problems:
             raise PydanticCustomError(
                 "references",
@@ -502,11 +549,90 @@ class Instance(Strict):
     def policy_of(self, team: Team) -> Policy:
         return team.policy or self.policy
 
+    def owner_of(self, system: str) -> Team:
+        """The team that owns `system` (validation guarantees exactly one)."""
+        return next(t for t in self.teams if system in t.systems)
+
+    def support_team(self, kind: str) -> Team | None:
+        """The dedicated ('dedicated') or L3 ('l3') support team, if the organisation has one."""
+        return next((t for t in self.teams if t.kind == kind), None)
+
     def team(self, team_id: str) -> Team:
         for team in self.teams:
             if team.id == team_id:
                 return team
         raise KeyError(team_id)
+
+
+def _incident_problems(inst: Instance) -> Any:
+    """Yield (json path, message) for incidents and support policies that cannot be used."""
+    catalogue = set(inst.skills) if inst.skills is not None else None
+    owners: dict[str, list[str]] = {}
+    for team in inst.teams:
+        for system in team.systems:
+            owners.setdefault(system, []).append(team.id)
+    engineers = {e.id for t in inst.teams for e in t.engineers}
+    rotations = {r.id for t in inst.teams for r in t.rotations}
+    for kind in ("dedicated", "l3"):
+        several = [t.id for t in inst.teams if t.kind == kind]
+        if len(several) > 1:
+            yield "teams", f"only one team may be of kind {kind!r}: {', '.join(several)} are"
+    for index, team in enumerate(inst.teams):
+        policy = inst.policy_of(team)
+        where = f"teams[{index}].policy" if team.policy is not None else "policy"
+        needs_dedicated = policy.support_model in ("dedicated", "tiered")
+        if needs_dedicated and inst.support_team("dedicated") is None:
+            yield (
+                f"{where}.support_model",
+                f"support model {policy.support_model!r} (team {team.id!r}) needs a team of "
+                "kind 'dedicated'",
+            )
+        if policy.support_model == "tiered" and policy.l3_to == "l3_team" and (
+            inst.support_team("l3") is None
+        ):
+            yield f"{where}.l3_to", f"team {team.id!r} sends L3 to the L3 team: none has kind 'l3'"
+        if policy.owner_rotation is not None and policy.owner_rotation not in rotations:
+            yield (
+                f"{where}.owner_rotation",
+                f"unknown rotation {policy.owner_rotation!r}: expected one of "
+                f"{_listing(rotations)}",
+            )
+    start = inst.horizon.start
+    end = inst.horizon.end
+    seen: set[str] = set()
+    for index, incident in enumerate(inst.incidents):
+        ip = f"incidents[{index}]"
+        if incident.id in seen:
+            yield f"{ip}.id", f"duplicate incident id {incident.id!r}: ids must be unique"
+        seen.add(incident.id)
+        owner = owners.get(incident.system, [])
+        if not owner:
+            yield (
+                f"{ip}.system",
+                f"no team owns system {incident.system!r}: add it to a team's systems "
+                f"(owned now: {_listing(owners)})",
+            )
+        elif len(owner) > 1:
+            yield (
+                f"{ip}.system",
+                f"system {incident.system!r} is owned by several teams ({', '.join(owner)}): "
+                "each system needs exactly one owner",
+            )
+        for skill in incident.required_skills:
+            if catalogue is not None and skill not in catalogue:
+                yield (
+                    f"{ip}.required_skills.{skill}",
+                    f"unknown skill {skill!r}: expected one of {_listing(catalogue)}",
+                )
+        if incident.assignee is not None and incident.assignee not in engineers:
+            yield f"{ip}.assignee", f"unknown engineer {incident.assignee!r}"
+        day = incident.arrival.date()
+        if not start <= day < end:
+            yield (
+                f"{ip}.arrival",
+                f"arrives on {day}, outside the horizon {start} to "
+                f"{end - dt.timedelta(days=1)}",
+            )
 
 
 def _duplicates(ids: list[str]) -> set[str]:
