@@ -75,6 +75,48 @@ class TeamFigures(Record):
     overstaffed: int = Field(description="person-shifts beyond the head count")
     preference_cost: int
     skill_gap: int
+    support_spread: float = Field(0.0, description="hours between most and least support")
+    support_gini: float = 0.0
+    interruption_hours: float = 0.0
+    interrupted_sprints: int = Field(0, description="engineer-sprints beyond the reserve")
+    protected_pct: float | None = Field(None, description="sprint capacity left, % of capacity")
+    incidents_handled: int = 0
+    deferred: int = 0
+    sla_met: int = 0
+    sla_missed: int = 0
+    expertise_gap: int = 0
+    knowledge: dict[str, int] = Field({}, description="system -> engineers who handled it")
+
+
+class IncidentOutcome(Record):
+    """What happens to one incident: who handles it, or that it waits in the backlog."""
+
+    incident: str
+    team: str = Field(description="the owner team")
+    handler: str | None = Field(None, description="null: deferred to the backlog")
+    sprint: str | None = Field(None, description="the handler's sprint it is handled in")
+    deferred: bool = False
+    target_sprint: str | None = Field(None, description="deferred: the sprint it is planned for")
+    interrupting: bool = False
+    sla_met: bool | None = Field(None, description="null: the incident has no SLA")
+    reason: str | None = Field(None, description="why the SLA is missed, or why deferred")
+    expertise_gap: int = 0
+
+
+class SprintFigures(Record):
+    """One engineer in one sprint: capacity, the support reserve and what support took."""
+
+    engineer: str
+    team: str
+    sprint: str
+    start: dt.date
+    capacity_hours: float
+    reserve_hours: float
+    duty_hours: float
+    incident_hours: float = Field(description="incidents that may not interrupt")
+    interrupting_hours: float = Field(description="incidents that may interrupt the sprint")
+    interruption_hours: float = Field(description="support beyond the reserve")
+    protected_pct: float = Field(description="share of capacity left for sprint work, %")
 
 
 class Violation(Record):
@@ -94,6 +136,8 @@ class Evaluation(Record):
     terms: list[ObjectiveTerm] = []
     engineers: list[EngineerFigures] = []
     teams: list[TeamFigures] = []
+    incidents: list[IncidentOutcome] = []
+    sprints: list[SprintFigures] = []
 
 
 class Solution(Record):
@@ -109,8 +153,10 @@ class Solution(Record):
     parameters: SolveParameters = SolveParameters()
     terms: list[ObjectiveTerm] = []
     assignments: list[Assignment] = []
+    incidents: list[IncidentOutcome] = Field([], description="who handles each incident")
     engineers: list[EngineerFigures] = []
     teams: list[TeamFigures] = []
+    sprints: list[SprintFigures] = []
     explanation: list[str] = Field([], description="why the instance is infeasible, in words")
     baseline: Evaluation | None = Field(
         None, description="the fixed-order rotation an on-call tool would render, judged alike"
