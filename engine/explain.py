@@ -11,20 +11,45 @@ from __future__ import annotations
 
 import time
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from ortools.sat.python import cp_model
 from rotasat.models import SolveParameters
 
 from .data import Exclusion, TeamData
 
+if TYPE_CHECKING:
+    from .model import ComponentModel
+
 MAX_LINES = 12
 
 
-def explain_infeasible(data: TeamData, params: SolveParameters) -> list[str]:
-    lines = understaffed_slots(data)
+def explain_infeasible(component: ComponentModel, params: SolveParameters) -> list[str]:
+    lines = [line for data in component.datas for line in understaffed_slots(data)]
+    lines += unhandled_incidents(component)
     if lines:
         return lines
-    return clashing_rules(data, params)
+    return clashing_rules(component, params)
+
+
+def unhandled_incidents(component: ComponentModel) -> list[str]:
+    """Incidents that must be handled (urgent or pinned) but that nobody may take."""
+    part = component.incidents
+    if part is None:
+        return []
+    lines = []
+    for info in part.infos:
+        if info.allowed or info.deferrable:
+            continue
+        incident = info.incident
+        why = ("the pinned assignee is on leave" if incident.assignee is not None
+               else f"everyone its {info.policy.support_model!r} support model allows is away")
+        lines.append(
+            f"{info.owner.id}: incident {incident.id} ({incident.priority}/{incident.severity}, "
+            f"{incident.system}) arriving {incident.arrival.isoformat(' ', 'minutes')} may "
+            f"interrupt a sprint and cannot wait, but nobody can take it: {why}"
+        )
+    return _capped(lines)
 
 
 def understaffed_slots(data: TeamData) -> list[str]:
@@ -61,7 +86,8 @@ def _cause(exclusions: list[Exclusion], available: list[str]) -> str:
     if lacking:
         names = ", ".join(x.engineer for x in lacking[:6])
         more = f" and {len(lacking) - 6} more" if len(lacking) > 6 else ""
-        parts.append(f"{names}{more} lack the skill level")
+        verb = "lacks" if len(lacking) == 1 else "lack"
+        parts.append(f"{names}{more} {verb} the skill level")
     if by_reason.get("role"):
         parts.append(", ".join(x.engineer for x in by_reason["role"]) + " do not take this role")
     return "; ".join(parts)
@@ -79,12 +105,15 @@ def _capped(lines: list[str]) -> list[str]:
     return [*lines[:MAX_LINES], f"... and {len(lines) - MAX_LINES} more like these"]
 
 
-def clashing_rules(data: TeamData, params: SolveParameters) -> list[str]:
+def clashing_rules(component: ComponentModel, params: SolveParameters) -> list[str]:
     """Name a minimal set of constraint groups that cannot hold together."""
-    from .model import TeamModel  # the explaining model is built only when needed
+    from .model import ComponentModel  # the explaining model is built only when needed
 
     deadline = time.perf_counter() + max(5.0, min(60.0, params.time_limit))
-    built = TeamModel(data, explain=True)
+    incidents = [] if component.incidents is None else [
+        info.incident for info in component.incidents.infos]
+    built = ComponentModel(component.instance, component.datas, incidents, explain=True)
+    label = "+".join(d.team.id for d in component.datas)
     literals = list(built.guards.literals.values())
 
     def infeasible(subset: list[cp_model.IntVar], limit: float) -> tuple[bool, list[int]]:
@@ -101,7 +130,7 @@ def clashing_rules(data: TeamData, params: SolveParameters) -> list[str]:
     found, core = infeasible(literals, deadline - time.perf_counter())
     if not found:
         return [
-            f"{data.team.id}: the rules cannot all hold, but no small set of clashing rules was "
+            f"{label}: the rules cannot all hold, but no small set of clashing rules was "
             "found in time; try relaxing rules one by one (make some soft)"
         ]
     by_index = {lit.index: lit for lit in literals}
@@ -117,5 +146,5 @@ def clashing_rules(data: TeamData, params: SolveParameters) -> list[str]:
         else:
             position += 1
     words = [built.guards.descriptions[lit.index][1] for lit in current]
-    head = f"{data.team.id}: these rules cannot all hold together:"
+    head = f"{label}: these rules cannot all hold together:"
     return [head, *[f"  - {w}" for w in _capped(sorted(words))]]

@@ -13,6 +13,19 @@ from ortools.sat.python import cp_model
 from .context import Context, Expr
 from .data import TeamData, preference_matches
 
+LOAD_UNIT = "points (0.1 weighted h)"
+RULE_UNITS = {
+    "shifts": "shifts",
+    "hours": "minutes",
+    "max_consecutive": "slots",
+    "min_consecutive": "slots",
+    "min_consecutive_off": "slots",
+    "min_rest": "shift pairs",
+    "forbidden_succession": "shift pairs",
+    "max_weekends": "weekends",
+    "max_holidays": "holidays",
+}
+
 
 @dataclass
 class Term:
@@ -20,6 +33,7 @@ class Term:
     weight: int
     unit: str
     value: Expr
+    team: str = ""
 
 
 def objective_terms(
@@ -28,10 +42,10 @@ def objective_terms(
     """All terms with a positive weight, in the order the report lists them."""
     weights = ctx.data.weights
     terms = [
-        Term("fairness_spread", weights.fairness_spread, "0.1 h", 0),
-        Term("fairness_deviation", weights.fairness_deviation, "0.1 h", 0),
+        Term("fairness_spread", weights.fairness_spread, LOAD_UNIT, 0),
+        Term("fairness_deviation", weights.fairness_deviation, LOAD_UNIT, 0),
         Term("preferences", weights.preferences, "preference weight", 0),
-        Term("skill", weights.skill, "levels short of 5", 0),
+        Term("skill", weights.skill, "skill levels", 0),
     ]
     builders = {
         "fairness_spread": fairness_spread,
@@ -44,6 +58,7 @@ def objective_terms(
         if term.weight > 0:  # a zero weight drops the term and its variables
             term.value = builders[term.name](ctx)
             kept.append(term)
+    team = ctx.data.team.id
     for name, units in coverage.items():
         rotation_role = name.split(":", 1)[1]
         rotation, role_id = rotation_role.split("/", 1)
@@ -53,7 +68,9 @@ def objective_terms(
     for name, units in rules.items():
         index = int(name.split(":")[1])
         rule = ctx.data.team.rules[index]
-        kept.append(Term(name, rule.weight, "violations", sum(units)))
+        kept.append(Term(name, rule.weight, RULE_UNITS[rule.rule], sum(units)))
+    for term in kept:
+        term.team = team
     return kept
 
 

@@ -1,10 +1,13 @@
-"""solve(): build one sub-model per team, share the time among them, and assemble the result.
+"""solve(): build one sub-model per component, share the time among them, assemble the result.
 
-Teams share no engineers, so each is an independent sub-model: the objective is the sum of the
-teams' objectives and so is the bound. With several teams the time is spent in two rounds: first
-every team gets a short budget to find a first schedule (so a large organisation has a complete
-plan early), then the remaining time goes to the teams not yet proven optimal, each improving from
-its best schedule so far (passed to CP-SAT as a hint).
+A component is a set of teams that incidents link (a builder on another team, a dedicated support
+team); most teams are components of their own. Components share no engineers, so each is an
+independent sub-model: the objective is the sum of theirs and so is the bound.
+
+Every component starts from a complete schedule (the greedy one, or a given one), so a large
+organisation has a plan at once; components the greedy left without one get a short first round;
+then the remaining time goes to the components not yet proven optimal, each improving from its
+best schedule so far (passed to CP-SAT as a complete hint).
 """
 
 from __future__ import annotations
@@ -19,8 +22,8 @@ from rotasat.models import Assignment, Instance, ObjectiveTerm, Solution, SolveP
 
 from .data import TeamData, build_team_data
 from .explain import explain_infeasible
-from .figures import team_figures
-from .model import TeamModel
+from .figures import incident_figures, team_figures
+from .model import ComponentModel, components
 from .warmstart import greedy_schedule
 
 STATUS = {
@@ -53,20 +56,25 @@ ScheduleHandler = Callable[[int, list[Assignment]], None]
 
 @dataclass
 class TeamRun:
-    """One team's sub-model and its best result so far."""
+    """One component's sub-model and its best result so far."""
 
-    data: TeamData
-    model: TeamModel
+    datas: list[TeamData]
+    model: ComponentModel
     status: str = "UNKNOWN"
     objective: int | None = None
     bound: float = 0.0
-    chosen: list[tuple[int, int, int]] = field(default_factory=list)
+    chosen: list[list[tuple[int, int, int]]] = field(default_factory=list)  # per team
+    handlers: list[str | None] = field(default_factory=list)  # per incident (None: deferred)
     term_values: list[int] = field(default_factory=list)
     hint: list[int] = field(default_factory=list)  # every variable's value in that schedule
 
     @property
     def finished(self) -> bool:
         return self.status in ("OPTIMAL", "INFEASIBLE", "MODEL_INVALID")
+
+    @property
+    def label(self) -> str:
+        return "+".join(d.team.id for d in self.datas)
 
 
 def gap_of(objective: float | None, bound: float) -> float | None:
@@ -89,7 +97,7 @@ class _Tracker:
         self.on_schedule = on_schedule
         self.published: int | None = None  # the objective last passed to on_schedule
 
-    def publish(self, current: TeamRun, chosen: list[tuple[int, int, int]],
+    def publish(self, current: TeamRun, chosen: list[list[tuple[int, int, int]]],
                 objective: int) -> None:
         """Pass the whole schedule to on_schedule when every team has one and it improved."""
         if self.on_schedule is None:
@@ -103,7 +111,9 @@ class _Tracker:
         self.published = total
         assignments: list[Assignment] = []
         for run in self.runs:
-            assignments += team_figures(run.data, chosen if run is current else run.chosen)[0]
+            picked = chosen if run is current else run.chosen
+            for data, keys in zip(run.datas, picked, strict=True):
+                assignments += team_figures(data, keys)[0]
         self.on_schedule(total, assignments)
 
     def report(self, current: TeamRun, objective: int | None, bound: float) -> None:
@@ -122,7 +132,7 @@ class _Tracker:
                 bound=total_bound,
                 gap=gap_of(total, total_bound),
                 solutions=self.solutions,
-                team=current.data.team.id,
+                team=current.label,
                 teams_done=sum(r.finished for r in self.runs),
                 teams=len(self.runs),
             )
@@ -138,7 +148,8 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.tracker.solutions += 1
         self.tracker.report(self.run, round(self.objective_value), self.best_objective_bound)
         if self.tracker.on_schedule is not None:
-            chosen = [k for k, lit in self.run.model.vars.assign.items() if self.value(lit)]
+            chosen = [[k for k, lit in team.vars.assign.items() if self.value(lit)]
+                      for team in self.run.model.teams]
             self.tracker.publish(self.run, chosen, round(self.objective_value))
         if self.tracker.should_stop():
             self.stop_search()
@@ -185,13 +196,13 @@ def solve(
     params = params or SolveParameters()
     started = time.perf_counter()
     runs = []
-    for team in instance.teams:
-        data = build_team_data(instance, team)
-        runs.append(TeamRun(data, TeamModel(data)))
+    for team_ids, incidents in components(instance):
+        datas = [build_team_data(instance, instance.team(t)) for t in team_ids]
+        runs.append(TeamRun(datas, ComponentModel(instance, datas, incidents)))
     build_time = time.perf_counter() - started
     tracker = _Tracker(runs, started, on_progress, should_stop, on_schedule)
     for run in runs:  # round zero: the initial or greedy schedule, where it keeps the rules
-        _warm_start(run, tracker, _initial_keys(run.data, initial or []))
+        _warm_start(run, tracker, [_initial_keys(d, initial or []) for d in run.datas])
 
     if params.deterministic:
         for run in runs:
@@ -230,21 +241,27 @@ def _initial_keys(data: TeamData, initial: list[Assignment]) -> set[tuple[int, i
 
 
 def _warm_start(run: TeamRun, tracker: _Tracker,
-                initial: set[tuple[int, int, int]] | None = None) -> None:
+                initial: list[set[tuple[int, int, int]]] | None = None) -> None:
     """Complete the initial schedule (or else the greedy one) into values for every variable.
 
     CP-SAT follows a complete, feasible hint at once; a hint on the assignment literals alone
     left it seconds of search to rebuild the auxiliary variables (measured: 2.7 to 5.7 s per
-    team of 10 over a quarter). Fixing the assignment makes that a propagation.
+    team of 10 over a quarter). Fixing the rotation makes that a propagation (and a quick
+    search over the incidents, if any).
     """
-    for start in ("initial", "greedy") if initial else ("greedy",):
-        chosen = initial if start == "initial" and initial else greedy_schedule(run.data)
+    starts = []
+    if initial and any(initial):
+        starts.append(initial)
+    starts.append([greedy_schedule(d) for d in run.datas])
+    for chosen in starts:
         probe = run.model.model.clone()
-        for key, literal in run.model.vars.assign.items():
-            probe.add(probe.get_bool_var_from_proto_index(literal.index) == (key in chosen))
+        for team, keys in zip(run.model.teams, chosen, strict=True):
+            for key, literal in team.vars.assign.items():
+                probe.add(probe.get_bool_var_from_proto_index(literal.index) == (key in keys))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = 5.0
+        solver.parameters.max_time_in_seconds = 10.0
+        solver.parameters.stop_after_first_solution = True
         solver.parameters.catch_sigint_signal = False
         if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             _record(run, solver)
@@ -263,7 +280,14 @@ def _record(run: TeamRun, solver: cp_model.CpSolver) -> None:
     objective = sum(t.weight * v for t, v in zip(run.model.terms, values, strict=True))
     if run.objective is None or objective <= run.objective:
         run.objective = objective
-        run.chosen = [k for k, lit in run.model.vars.assign.items() if solver.value(lit)]
+        run.chosen = [[k for k, lit in team.vars.assign.items() if solver.value(lit)]
+                      for team in run.model.teams]
+        part = run.model.incidents
+        run.handlers = []
+        if part is not None:
+            for i, info in enumerate(part.infos):
+                picked = [e for e in info.allowed if solver.value(part.handle[i, e])]
+                run.handlers.append(picked[0] if picked else None)
         run.term_values = values
         proto = run.model.model.proto
         run.hint = [solver.value(run.model.model.get_int_var_from_proto_index(i))
@@ -341,30 +365,52 @@ def _assemble(instance: Instance, params: SolveParameters, runs: list[TeamRun], 
         solution.bound = bound
         solution.gap = gap_of(objective, bound)
         for run in runs:
-            assignments, engineers, figures = team_figures(run.data, run.chosen)
-            solution.assignments += assignments
-            solution.engineers += engineers
-            solution.teams.append(figures)
+            for data, keys in zip(run.datas, run.chosen, strict=True):
+                assignments, engineers, figures = team_figures(data, keys)
+                solution.assignments += assignments
+                solution.engineers += engineers
+                solution.teams.append(figures)
+            if run.model.incidents is not None:
+                outcomes, sprints = incident_figures(
+                    instance, run.datas, run.chosen, run.model.incidents, run.handlers,
+                    solution.teams)
+                solution.incidents += outcomes
+                solution.sprints += sprints
             for term, value in zip(run.model.terms, run.term_values, strict=True):
                 solution.terms.append(
                     ObjectiveTerm(
                         name=term.name,
-                        team=run.data.team.id,
+                        team=term.team,
                         value=value,
                         weight=term.weight,
                         cost=term.weight * value,
                         unit=term.unit,
                     )
                 )
+        _in_instance_order(instance, solution)
     elif status == "INFEASIBLE":
         for run in runs:
             if run.status == "INFEASIBLE":
-                solution.explanation += explain_infeasible(run.data, params)
+                solution.explanation += explain_infeasible(run.model, params)
     elif status == "UNKNOWN":
-        missing = [r.data.team.id for r in runs if r.status == "UNKNOWN"]
+        missing = [r.label for r in runs if r.status == "UNKNOWN"]
         solution.explanation.append(
             f"no schedule found within {params.time_limit:g} s for team(s) "
             f"{', '.join(missing)}: allow more time"
         )
     solution.wall_time = round(time.perf_counter() - started, 3)
     return solution
+
+
+def _in_instance_order(instance: Instance, solution: Solution) -> None:
+    """Teams, engineers and incidents listed as the instance lists them, whatever the
+    components' order."""
+    teams = {t.id: i for i, t in enumerate(instance.teams)}
+    engineers = {e.id: i for i, e in enumerate(e for t in instance.teams for e in t.engineers)}
+    incidents = {x.id: i for i, x in enumerate(instance.incidents)}
+    solution.teams.sort(key=lambda f: teams[f.team])
+    solution.engineers.sort(key=lambda f: engineers[f.engineer])
+    solution.terms.sort(key=lambda t: teams.get(t.team or "", 0))
+    solution.assignments.sort(key=lambda a: (a.start, teams[a.team], a.rotation))
+    solution.incidents.sort(key=lambda o: incidents[o.incident])
+    solution.sprints.sort(key=lambda r: (teams[r.team], engineers[r.engineer], r.start))

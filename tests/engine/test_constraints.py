@@ -72,7 +72,7 @@ def test_skill_and_leave_clash_is_explained_in_planner_words():
     assert "primary needs 1 engineer with db level 3" in text
     assert "2027-01-05" in text
     assert "carol is on leave (pto) 2027-01-05" in text
-    assert "alice lack the skill level" in text
+    assert "alice lacks the skill level" in text
 
 
 def test_required_skill_keeps_novices_off_the_role():
