@@ -68,6 +68,12 @@ class TeamData:
     def roles(self, s: int) -> list[Role]:
         return self.rotation_of[self.shifts[s].rotation].roles
 
+    def covering(self, rotation: str, moment: dt.datetime) -> list[int]:
+        """Shifts of `rotation` under way at `moment` (start <= moment < end), earliest first."""
+        found = [s for s in self._by_rotation.get(rotation, [])
+                 if self.shifts[s].start <= moment < self.shifts[s].end]
+        return sorted(found, key=lambda s: (self.shifts[s].start, s))
+
     def holdable(self, e: int) -> list[int]:
         """Shift indices engineer e may hold in some role, in time order."""
         return self._holdable[e]
@@ -77,6 +83,9 @@ class TeamData:
         for (s, _), engineers in self.eligible.items():
             for e in engineers:
                 by_engineer[e].add(s)
+        self._by_rotation: dict[str, list[int]] = defaultdict(list)
+        for s, shift in enumerate(self.shifts):
+            self._by_rotation[shift.rotation].append(s)
         self._holdable = {
             e: sorted(by_engineer[e], key=lambda s: (self.shifts[s].start, s))
             for e in range(len(self.engineers))

@@ -193,11 +193,10 @@ def _owner_duty(info: IncidentInfo, people: list[Engineer], instance: Instance,
             return None
         rotation_id = first_team.rotations[0].id
     for t, data in enumerate(datas):
-        for s, shift in enumerate(data.shifts):
-            if shift.rotation == rotation_id and shift.start <= info.incident.arrival < shift.end:
-                takers = {data.engineers[e].id for e in data.eligible[s, 0]}
-                allowed = [c for c in info.candidates if c in takers]
-                return ((t, s), allowed) if allowed else None
+        for s in data.covering(rotation_id, info.incident.arrival):
+            takers = {data.engineers[e].id for e in data.eligible[s, 0]}
+            allowed = [c for c in info.candidates if c in takers]
+            return ((t, s), allowed) if allowed else None
     return None
 
 
