@@ -12,6 +12,13 @@ skills, leave, working hours, one duty at a time, min_rest, shift/hour maxima, m
 max_weekends and max_holidays). The generator keeps drawing leave only while such a roster still
 exists, dropping the leave block nearest a shift the greedy could not cover.
 
+With `incidents`, `dedicated`, `l3_team` or `policies` the organisation also gets what issue 3
+needs: a sprint cadence per team, builders of each system (some moved to another team since),
+support teams, a support policy per team, and escalated incidents over the horizon (see
+`_Incidents`). Those draws come from a second generator seeded from the same seed, after every
+draw of the rotation-only instance, so the teams come out the same with or without them and the
+default output is byte for byte what it always was.
+
 This module is pure data: it imports numpy and rotasat.models, never the solver.
 """
 
@@ -19,8 +26,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -36,12 +44,14 @@ from .instance import (
     MaxHolidays,
     MaxWeekends,
     MinRest,
+    Policy,
     ShiftCount,
     System,
     Team,
 )
+from .support import SLA, Incident, SprintCadence
 
-__all__ = ["SKILLS", "document", "generate", "witness"]
+__all__ = ["MIXED_POLICIES", "SKILLS", "document", "generate", "witness"]
 
 SKILLS: tuple[str, ...] = (
     "linux",
@@ -161,6 +171,34 @@ _QUALIFIED_P = np.array([0.25, 0.35, 0.25, 0.15])
 _AVOID_WEEKDAYS = (("fri",), ("sat", "sun"), ("mon",), ("sun",), ("wed",))
 
 
+MIXED_POLICIES: tuple[dict[str, Any], ...] = (
+    {"name": "team, rotating owner", "support_model": "team", "allocation": "rotating_owner"},
+    {
+        "name": "builders, most qualified",
+        "support_model": "builders",
+        "allocation": "most_qualified",
+        "reserve": 0.25,
+    },
+    {"name": "tiered, optimised", "support_model": "tiered", "allocation": "optimised",
+     "reserve": 0.15},
+    {"name": "team, round robin", "support_model": "team", "allocation": "round_robin"},
+    {"name": "dedicated, optimised", "support_model": "dedicated", "allocation": "optimised",
+     "reserve": 0.1},
+)
+"""The product teams' policies with ``policies="mixed"``, in turn; without a dedicated team the
+ones that need it are skipped, and 'tiered' sends L3 to the L3 team when there is one."""
+
+# Support teams by kind: (id, name, core skills with the primary-duty skill first, reserve).
+_SUPPORT_TEAMS: dict[str, tuple[str, str, tuple[str, ...], float]] = {
+    "dedicated": (
+        "support", "Production support", ("observability", "linux", "network", "db"), 0.8
+    ),
+    "l3": ("l3-support", "Technical support (L3)", ("linux", "db", "k8s", "security"), 0.6),
+}
+
+PolicyChoice = Sequence[Policy | Mapping[str, Any]] | Literal["mixed"] | None
+
+
 def generate(
     teams: int,
     engineers_per_team: int,
@@ -171,6 +209,12 @@ def generate(
     leave_rate: float = 0.10,
     sick_rate: float = 0.05,
     preference_rate: float = 0.30,
+    incidents: int = 0,
+    sprint_days: int | None = None,
+    dedicated: bool = False,
+    l3_team: bool = False,
+    policies: PolicyChoice = None,
+    zone: str | None = None,
 ) -> Instance:
     """A synthetic organisation of `teams` teams of `engineers_per_team` over `days` days.
 
@@ -182,6 +226,25 @@ def generate(
 
     `leave_rate` is the share of engineers given one or two blocks of 2-7 days of pto,
     `sick_rate` those given a sick spell of 1-3 days, `preference_rate` those with preferences.
+
+    Support (all off by default, which keeps the rotation-only instance of old):
+
+    - `incidents`: that many escalated incidents over the horizon on the product teams' systems
+      (arrival mostly in business hours of the owner's zone, some evenings, nights and weekends;
+      P1 5%, P2 20%, P3 45%, P4 30%; severity following priority; SLAs of 4 h (P1) and 24 h (P2)
+      to resolve; 0.5-16 h of effort; required skills from the system's).
+    - `dedicated` / `l3_team`: add a dedicated support team (kind 'dedicated', id 'support') and a
+      technical L3 team (kind 'l3', id 'l3-support') of `engineers_per_team` each, after the
+      product teams, with reserves of 80% and 60% (support is their main job).
+    - `policies`: the product teams' support policies, in turn (Policy or partial Policy
+      mappings); "mixed" cycles through MIXED_POLICIES; None leaves the organisation's default.
+    - `sprint_days`: sprint length, the first sprint starting with the horizon; None means 14
+      when any of the above is asked for and no sprints otherwise; 0 means no sprints.
+    - `zone`: every product team's main zone (one of the generator's four: Europe/London,
+      Europe/Berlin, America/New_York, Asia/Kolkata); the holidays follow the first team's zone.
+
+    With any of them, some engineers also built a system another team owns (as after a move)
+    and every product system has at least two builders.
     """
     if teams < 1:
         raise ValueError(f"teams must be at least 1 (got {teams})")
@@ -200,6 +263,14 @@ def generate(
     ):
         if not 0 <= rate <= 1:
             raise ValueError(f"{name} must be between 0 and 1 (got {rate})")
+    if not 0 <= incidents <= 100_000:
+        raise ValueError(f"incidents must be between 0 and 100000 (got {incidents})")
+    if sprint_days is not None and not 0 <= sprint_days <= 56:
+        raise ValueError(f"sprint_days must be between 1 and 56, or 0 for none (got {sprint_days})")
+    zone_names = [z[0] for z in _ZONES]
+    if zone is not None and zone not in zone_names:
+        raise ValueError(f"zone must be one of {', '.join(zone_names)} (got {zone!r})")
+    product_policies = _product_policies(policies, dedicated, l3_team)
 
     rng = np.random.default_rng(seed)
     dates = [start + dt.timedelta(days=i) for i in range(days)]
@@ -212,8 +283,10 @@ def generate(
     for t in range(teams):
         area = _AREAS[t % len(_AREAS)]
         suffix = "" if t < len(_AREAS) else f"-{t // len(_AREAS) + 1}"
-        zone = _ZONES[int(rng.integers(len(_ZONES)))]
-        zones.append(zone)
+        team_zone = _ZONES[int(rng.integers(len(_ZONES)))]  # drawn even when fixed: same stream
+        if zone is not None:
+            team_zone = _ZONES[zone_names.index(zone)]
+        zones.append(team_zone)
         team_systems = [
             System(id=f"{sid}{suffix}", name=f"{sname}{suffix.replace('-', ' ')}", skills=list(sk))
             for sid, sname, sk in area[3]
@@ -224,19 +297,52 @@ def generate(
                 team_id=f"{area[0]}{suffix}",
                 name=f"{area[1]}{suffix.replace('-', ' ')}",
                 core=area[2],
-                zone=zone,
+                zone=team_zone,
                 systems=[s.id for s in team_systems],
                 size=engineers_per_team,
                 used_ids=used_ids,
             )
         )
+    for kind, wanted in (("dedicated", dedicated), ("l3", l3_team)):
+        if wanted:
+            team_id, name, core, _ = _SUPPORT_TEAMS[kind]
+            team_models.append(
+                builder.team(team_id, name, core, zones[0], [], engineers_per_team, used_ids,
+                             kind=kind)
+            )
+
+    organisation = bool(incidents or dedicated or l3_team or policies)
+    if sprint_days is None:
+        sprint_days = 14 if organisation else 0
+    extras = ""
+    if organisation or sprint_days:
+        # Everything below draws from its own stream, so the teams above never change.
+        more = np.random.default_rng([seed, 3])
+        if organisation:
+            team_models = _with_builders(more, team_models, teams)
+        team_models = [
+            _with_support(team, sprint_days, start, teams, t, product_policies)
+            for t, team in enumerate(team_models)
+        ]
+        parts = []
+        if sprint_days:
+            parts.append(f"{sprint_days}-day sprints")
+        support_teams = [t.name for t in team_models if t.kind != "product"]
+        if support_teams:
+            parts.append(f"support teams: {', '.join(str(n) for n in support_teams)}")
+        if product_policies:
+            parts.append("policies per team")
+        if incidents:
+            parts.append(f"{incidents} incidents")
+        extras = f" With {'; '.join(parts)}."
 
     _, country, subdivision, _ = zones[0]
-    return Instance(
-        name=f"synthetic-{teams}x{engineers_per_team}x{days}-seed{seed}",
+    instance = Instance(
+        name=f"synthetic-{teams}x{engineers_per_team}x{days}-seed{seed}"
+        + (f"-{incidents}inc" if incidents else ""),
         description=(
             f"Synthetic: {teams} team(s) of {engineers_per_team} engineers over {days} days from "
-            f"{start.isoformat()}, generated with seed {seed}."
+            f"{start.isoformat()}, generated with seed {seed}.{extras}"
         ),
         horizon={"start": start, "days": days},
         holidays=Holidays(country=country, subdivision=subdivision),
@@ -244,6 +350,85 @@ def generate(
         systems=systems,
         teams=team_models,
     )
+    if not incidents:
+        return instance
+    drawn = _Incidents(np.random.default_rng([seed, 4]), instance, dates).draw(incidents)
+    return Instance.model_validate({**dict(instance), "incidents": drawn})
+
+
+def _product_policies(
+    policies: PolicyChoice, dedicated: bool, l3_team: bool
+) -> list[Policy]:
+    if policies is None:
+        return []
+    if isinstance(policies, str):
+        if policies != "mixed":
+            raise ValueError(f"policies must be a list of policies or 'mixed' (got {policies!r})")
+        chosen: list[Policy | Mapping[str, Any]] = []
+        for spec in MIXED_POLICIES:
+            if spec["support_model"] in ("dedicated", "tiered") and not dedicated:
+                continue
+            if spec["support_model"] == "tiered" and l3_team:
+                spec = {**spec, "l3_to": "l3_team"}
+            chosen.append(spec)
+    else:
+        chosen = list(policies)
+    if not chosen:
+        raise ValueError("policies must not be empty")
+    return [p if isinstance(p, Policy) else Policy.model_validate(dict(p)) for p in chosen]
+
+
+def _with_builders(rng: np.random.Generator, teams: list[Team], products: int) -> list[Team]:
+    """Some engineers built a system of another product team (they moved since: ownership
+    survives the move); L3 engineers more often. Every product system ends with two builders or
+    more, topped up from its owner team."""
+    owner = {s: t for t, team in enumerate(teams[:products]) for s in team.systems}
+    built = {e.id: list(e.built_systems) for team in teams for e in team.engineers}
+    for t, team in enumerate(teams):
+        others = [s for s in owner if owner[s] != t]
+        rate = 0.4 if team.kind == "l3" else 0.12
+        for engineer in team.engineers:
+            if others and rng.random() < rate:
+                system = others[int(rng.integers(len(others)))]
+                if system not in built[engineer.id]:
+                    built[engineer.id].append(system)
+    for system, t in owner.items():
+        builders = [eid for eid, systems in built.items() if system in systems]
+        novices = [e.id for e in teams[t].engineers if system not in built[e.id]]
+        for k in rng.permutation(len(novices))[: max(0, 2 - len(builders))]:
+            built[novices[int(k)]].append(system)
+    return [
+        team.model_copy(
+            update={
+                "engineers": [
+                    e.model_copy(update={"built_systems": built[e.id]})
+                    if built[e.id] != e.built_systems
+                    else e
+                    for e in team.engineers
+                ]
+            }
+        )
+        for team in teams
+    ]
+
+
+def _with_support(
+    team: Team,
+    sprint_days: int,
+    start: dt.date,
+    products: int,
+    index: int,
+    policies: list[Policy],
+) -> Team:
+    update: dict[str, Any] = {}
+    if sprint_days:
+        update["sprints"] = SprintCadence(length_days=sprint_days, first_start=start)
+    if team.kind != "product":
+        _, name, _, reserve = _SUPPORT_TEAMS[team.kind]
+        update["policy"] = Policy(name=f"{name} (support is the main job)", reserve=reserve)
+    elif policies and index < products:
+        update["policy"] = policies[index % len(policies)]
+    return team.model_copy(update=update) if update else team
 
 
 def document(instance: Instance) -> dict[str, Any]:
@@ -284,6 +469,7 @@ class _Builder:
         systems: list[str],
         size: int,
         used_ids: set[str],
+        kind: str = "product",
     ) -> Team:
         rng = self.rng
         main_zone, _, _, other_zones = zone
@@ -328,6 +514,7 @@ class _Builder:
         data: dict[str, Any] = {
             "id": team_id,
             "name": name,
+            **({} if kind == "product" else {"kind": kind}),
             "timezone": main_zone,
             "systems": systems,
             "engineers": engineers,
@@ -386,7 +573,7 @@ class _Builder:
             "email": f"{eid}@example.com",
             "skills": dict(sorted(skills.items())),
         }
-        if rng.random() < 0.3:
+        if systems and rng.random() < 0.3:  # support teams own no systems
             record["built_systems"] = [systems[int(rng.integers(len(systems)))]]
         if rng.random() < 0.15:
             record["timezone"] = other_zones[int(rng.integers(len(other_zones)))]
@@ -475,6 +662,168 @@ def _drop_leave_near(engineers: list[dict[str, Any]], failed: Shift) -> bool:
     if not blocks:
         del engineers[j]["unavailability"]
     return True
+
+
+# --------------------------------------------------------------------------------------------
+# Incidents
+
+_PRIORITIES = ("P1", "P2", "P3", "P4")
+_PRIORITY_P = (0.05, 0.20, 0.45, 0.30)
+_SEVERITIES = ("S1", "S2", "S3", "S4")
+_SEVERITY_P = {  # severity given priority: urgent and important mostly go together
+    "P1": (0.70, 0.30, 0.0, 0.0),
+    "P2": (0.10, 0.60, 0.30, 0.0),
+    "P3": (0.0, 0.20, 0.60, 0.20),
+    "P4": (0.0, 0.0, 0.40, 0.60),
+}
+_TIERS = ("L1", "L2", "L3")
+_TIER_P = {
+    "P1": (0.10, 0.30, 0.60),
+    "P2": (0.20, 0.40, 0.40),
+    "P3": (0.30, 0.40, 0.30),
+    "P4": (0.40, 0.40, 0.20),
+}
+_SLAS = {
+    "P1": SLA(respond_hours=0.25, resolve_hours=4),
+    "P2": SLA(respond_hours=1, resolve_hours=24),
+}
+_EFFORT_MEDIAN = {"P1": 1.5, "P2": 2.5, "P3": 2.5, "P4": 2.0}  # hours; lognormal, sigma 0.8
+_EFFORT_SIGMA = 0.8
+# When incidents arrive, in the owner team's zone: business hours of a weekday, a weekday's
+# evening or night (18:00 to 08:00), or any time of a weekend.
+_BUSINESS, _EVENING = 0.72, 0.16
+_SYMPTOMS = (
+    "elevated error rate",
+    "latency above objective",
+    "failed deployment",
+    "customer-reported defect",
+    "data mismatch",
+    "job stuck",
+    "intermittent timeouts",
+    "capacity alert",
+    "certificate close to expiry",
+    "configuration drift",
+    "degraded dependency",
+    "memory leak",
+)
+
+
+@dataclass
+class _Incidents:
+    """Escalated incidents on the product teams' systems.
+
+    Volumes differ by team (gamma-distributed shares) and by system. An incident that may
+    interrupt a sprint (by its owner's interrupt rule) always has a candidate, someone of its pool
+    not on leave at arrival (docs/semantics.md), so it never makes the instance infeasible: its
+    arrival is drawn again until it has one.
+    """
+
+    rng: np.random.Generator
+    instance: Instance
+    dates: list[dt.date]
+
+    def draw(self, count: int) -> list[dict[str, Any]]:
+        rng, inst = self.rng, self.instance
+        products = [t for t in inst.teams if t.kind == "product"]
+        systems = {s.id: s for s in inst.systems}
+        owned = [(team, sid) for team in products for sid in team.systems]
+        weights: list[float] = []
+        for volume, team in zip(rng.gamma(4.0, size=len(products)), products, strict=True):
+            share = rng.gamma(2.0, size=len(team.systems))
+            weights.extend(float(volume) * share / share.sum())
+        p = np.array(weights) / sum(weights)
+        drawn: list[dict[str, Any]] = []
+        for (team, sid), n in zip(owned, rng.multinomial(count, p), strict=True):
+            drawn.extend(self.one(team, systems[sid]) for _ in range(int(n)))
+        order = sorted(range(len(drawn)), key=lambda k: (drawn[k]["arrival"], k))
+        width = max(5, len(str(count)))
+        return [{"id": f"INC{n + 1:0{width}d}", **drawn[k]} for n, k in enumerate(order)]
+
+    def one(self, team: Team, system: System) -> dict[str, Any]:
+        rng = self.rng
+        priority = _PRIORITIES[int(rng.choice(4, p=_PRIORITY_P))]
+        severity = _SEVERITIES[int(rng.choice(4, p=_SEVERITY_P[priority]))]
+        tier = _TIERS[int(rng.choice(3, p=_TIER_P[priority]))]
+        effort = float(rng.lognormal(math.log(_EFFORT_MEDIAN[priority]), _EFFORT_SIGMA))
+        effort = min(16.0, max(0.5, round(effort * 4) / 4))
+        skills = list(system.skills) or [SKILLS[0]]
+        k = 1 if len(skills) == 1 or rng.random() < 0.6 else 2
+        picked = sorted(skills[int(i)] for i in rng.choice(len(skills), size=k, replace=False))
+        level = 2 + (tier == "L3") + int(priority in ("P1", "P2") and rng.random() < 0.5)
+        symptom = _SYMPTOMS[int(rng.integers(len(_SYMPTOMS)))]
+        record: dict[str, Any] = {
+            "title": f"{system.name or system.id}: {symptom}",
+            "system": system.id,
+            "required_skills": dict.fromkeys(picked, min(level, 4)),
+            "priority": priority,
+            "severity": severity,
+            "tier": tier,
+            "arrival": self.arrival(team.timezone),
+            "effort_hours": effort,
+        }
+        if priority in _SLAS:
+            record["sla"] = _SLAS[priority]
+        policy = self.instance.policy_of(team)
+        incident = Incident.model_validate({"id": "draft", **record})
+        if policy.interrupt.allows(incident):
+            for _ in range(50):
+                if self.candidates(team, policy, incident):
+                    break
+                incident = incident.model_copy(update={"arrival": self.arrival(team.timezone)})
+            else:  # pragma: no cover - a pool on leave 50 times over
+                raise RuntimeError(f"nobody can take an urgent incident on {system.id}")
+            record["arrival"] = incident.arrival
+        return record
+
+    def arrival(self, zone: str) -> dt.datetime:
+        rng, dates = self.rng, self.dates
+        weekdays = [d for d in dates if d.weekday() < 5] or dates
+        weekends = [d for d in dates if d.weekday() >= 5] or dates
+        u = rng.random()
+        if u < _BUSINESS:
+            day = weekdays[int(rng.integers(len(weekdays)))]
+            minute = int(min(17.99, max(8.0, float(rng.normal(12.75, 2.5)))) * 60)
+        elif u < _BUSINESS + _EVENING:
+            day = weekdays[int(rng.integers(len(weekdays)))]
+            minute = (18 * 60 + int(rng.integers(14 * 60))) % 1440
+        else:
+            day = weekends[int(rng.integers(len(weekends)))]
+            minute = int(rng.integers(1440))
+        local = dt.datetime.combine(day, dt.time(minute // 60, minute % 60), ZoneInfo(zone))
+        offset = local.utcoffset()
+        assert offset is not None
+        return local.astimezone(dt.timezone(offset))  # keeps the local date and time
+
+    def candidates(self, owner: Team, policy: Policy, incident: Incident) -> list[Engineer]:
+        """docs/semantics.md: the pool by support model, less those on leave at arrival."""
+        inst = self.instance
+        everyone = [(e, t) for t in inst.teams for e in t.engineers]
+
+        def support(kind: str) -> list[tuple[Engineer, Team]]:
+            team = inst.support_team(kind)
+            return [(e, team) for e in team.engineers] if team is not None else []
+
+        builders = [(e, t) for e, t in everyone if incident.system in e.built_systems]
+        builders = builders or [(e, owner) for e in owner.engineers]
+        model = policy.support_model
+        if model == "builders":
+            pool = builders
+        elif model == "dedicated" or (model == "tiered" and incident.tier in ("L1", "L2")):
+            pool = support("dedicated")
+        elif model == "tiered":
+            pool = builders if policy.l3_to == "builders" else support("l3")
+        else:
+            pool = [(e, owner) for e in owner.engineers]
+        return [e for e, team in pool if not _away(e, ZoneInfo(team.zone_of(e)), incident.arrival)]
+
+
+def _away(engineer: Engineer, zone: ZoneInfo, moment: dt.datetime) -> bool:
+    return any(
+        dt.datetime.combine(u.start, dt.time(0), zone)
+        <= moment
+        < dt.datetime.combine(u.end + dt.timedelta(days=1), dt.time(0), zone)
+        for u in engineer.unavailability
+    )
 
 
 # --------------------------------------------------------------------------------------------
