@@ -407,6 +407,96 @@ def schema(
 
 
 # --------------------------------------------------------------------------------------------
+# Import from ticket systems
+
+import_app = typer.Typer(
+    help="Read incidents from ticket-system exports.",
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("incidents")
+@user_errors
+def import_incidents(
+    export: Annotated[
+        Path,
+        typer.Argument(metavar="EXPORT.csv", help="a CSV export of incidents", show_default=False),
+    ],
+    mapping: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="MAPPING.json",
+            help="how the export's columns become incidents  [default: a ServiceNow export's; "
+            "examples in instances/mappings/]",
+        ),
+    ] = None,
+    timezone: Annotated[
+        str | None,
+        typer.Option(
+            metavar="ZONE", help="time zone of times written without an offset  [default: UTC]"
+        ),
+    ] = None,
+    into: Annotated[
+        Path | None,
+        typer.Option(
+            metavar="INSTANCE.json",
+            help="append the incidents to this instance, validate it, and write it whole",
+        ),
+    ] = None,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="OUT.json", help="write here instead of stdout"),
+    ] = None,
+) -> None:
+    """Read a ticket-system export (ServiceNow by default) into incidents, as JSON.
+
+    Several rows of one incident are updates: the latest is kept. A summary goes to stderr:
+    rows read, incidents produced, updates collapsed, defaults used, and every rejected row with
+    its line number and reason.
+
+    Exit code 0 when every row was read, 1 when rows were rejected (the others are still
+    written), 2 on unusable input (no file, columns missing, an instance that does not validate).
+    """
+    from rotasat.models import imports
+
+    if timezone is not None and (problem := imports.zone_problem(timezone)) is not None:
+        raise InputError([f"--timezone: {problem}"])
+    rules = imports.Mapping() if mapping is None else imports.load_mapping(mapping)
+    instance = None if into is None else read_json(into)
+    if output is not None:
+        check_writable(output)
+    try:
+        result = imports.import_incidents(export, rules, timezone)
+    except imports.MissingColumns as error:
+        hint = [f"{export}: without --mapping a ServiceNow export is expected; "
+                "instances/mappings/ has mappings for other layouts"] if mapping is None else []
+        raise InputError(error.messages + hint) from None
+    err = console(stderr=True)
+    for line in result.summary():
+        err.print(Text(line), soft_wrap=True)
+    if into is None:
+        incidents = [i.model_dump(mode="json", exclude_none=True) for i in result.incidents]
+        document: dict[str, Any] = {"incidents": incidents}
+    else:
+        document = imports.into_instance(instance, result, str(into))
+    text = json.dumps(document, indent=2)
+    if output is None:
+        typer.echo(text)
+    else:
+        write_text(output, text + "\n")
+    written = plural(len(result.incidents), "incident")
+    written += f" written to {output or 'stdout'}" + (f" (added to {into})" if into else "")
+    if result.rejected:
+        rejected = plural(len(result.rejected), "row")
+        err.print(Text(f"{rejected} rejected; {written} without them", style="yellow"),
+                  soft_wrap=True)
+        raise typer.Exit(1)
+    err.print(Text(written, style="dim"), soft_wrap=True)
+
+
+# --------------------------------------------------------------------------------------------
 # Entry point
 
 
