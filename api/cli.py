@@ -358,6 +358,97 @@ def check(
 
 @app.command()
 @user_errors
+def compare(
+    instance_path: InstanceArg,
+    policies: Annotated[
+        list[str],
+        typer.Option(
+            "--policy", "-p", metavar="PRESET|FILE.json", show_default=False,
+            help="a policy to compare, once per policy: a preset (round-robin, rotating-owner, "
+            "most-qualified, optimised) or a partial Policy JSON file merged over each team's "
+            "policy",
+        ),
+    ],
+    team: Annotated[
+        str | None,
+        typer.Option(help="change only this team's policy; its figures beside the organisation's"),
+    ] = None,
+    time_limit: Annotated[
+        float, typer.Option(help="seconds of search per policy, model building included")
+    ] = DEFAULTS.time_limit,
+    workers: Annotated[int, typer.Option(help="CP-SAT search workers")] = DEFAULTS.workers,
+    seed: Annotated[int, typer.Option(help="CP-SAT random seed")] = DEFAULTS.seed,
+    gap: Annotated[
+        float, typer.Option(help="stop once this close to the bound, e.g. 0.01 for 1%")
+    ] = DEFAULTS.relative_gap,
+    deterministic: Annotated[
+        bool,
+        typer.Option("--deterministic", help="the time limit counts deterministic time"),
+    ] = False,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="TABLE.json", help="write the table as JSON"),
+    ] = None,
+    csv_path: Annotated[
+        Path | None, typer.Option("--csv", metavar="TABLE.csv", help="write the table as CSV")
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="no progress on stderr")] = False,
+) -> None:
+    """Solve one instance under several policies and lay the figures side by side.
+
+    Each policy is solved with the same parameters. A preset sets the allocation pattern of
+    every team's policy (of TEAM's only, with --team); a policy file is a partial Policy JSON,
+    e.g. `{"name": "shield", "weights": {"interruption": 50}}`, merged over each team's policy.
+    The best value of each figure is marked, lower or higher being better as the table says,
+    and the policies no other beats on every figure (the Pareto set) are named.
+
+    Exit code 0 when every policy gets a schedule, 1 when one does not (its column says so),
+    2 on bad input.
+    """
+    from .compare import compare as run_comparison
+    from .compare import pareto_lines, tables, to_csv, to_json
+
+    params = solve_parameters(
+        time_limit=time_limit,
+        workers=workers,
+        seed=seed,
+        relative_gap=gap,
+        deterministic=deterministic,
+    )
+    instance = load(Instance, instance_path)
+    for path in (output, csv_path):
+        if path is not None:
+            check_writable(path)
+    err = console(stderr=True)
+
+    def heard(choice: Any, solution: Solution) -> None:
+        if not quiet:
+            objective = "" if solution.objective is None else f", objective {solution.objective}"
+            err.print(
+                Text(f"{choice.name}: {solution.status}{objective} in {solution.wall_time:.1f} s",
+                     style="dim"),
+                soft_wrap=True,
+            )
+
+    if not quiet:
+        count = f"{len(policies)} {'policy' if len(policies) == 1 else 'policies'}"
+        err.print(Text(f"solving {instance.name} under {count}", style="dim"), soft_wrap=True)
+    comparison = run_comparison(instance, policies, params, team, on_solved=heard)
+    out = console()
+    for table in tables(comparison):
+        out.print(table)
+    for line in pareto_lines(comparison):
+        out.print(Text(line), soft_wrap=True)
+    if output is not None:
+        write_text(output, to_json(comparison) + "\n")
+    if csv_path is not None:
+        write_text(csv_path, to_csv(comparison))
+    solved = all(p.status in SOLVED for p in comparison.policies)
+    raise typer.Exit(0 if solved else NO_SCHEDULE)
+
+
+@app.command()
+@user_errors
 def generate(
     teams: Annotated[int, typer.Option(help="number of teams")],
     engineers_per_team: Annotated[int, typer.Option(help="engineers in each team (3 or more)")],
