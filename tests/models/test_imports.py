@@ -479,6 +479,19 @@ def shop_instance(**extra: Any) -> dict[str, Any]:
     }
 
 
+def test_the_shipped_quarter_12_mapping_names_systems_of_that_instance() -> None:
+    mapping = load_mapping(MAPPINGS / "servicenow-quarter-12.json")
+    quarter = json.loads((ROOT / "instances" / "quarter-12.json").read_text())
+    owned = {system for team in quarter["teams"] for system in team.get("systems", [])}
+    assert set(mapping.system.values.values()) <= owned
+    assert set(mapping.skills) <= owned
+    if SHARED_SAMPLE.exists():  # the README's example: every category maps, every arrival fits
+        result = import_incidents(SHARED_SAMPLE, mapping)
+        assert (len(result.incidents), result.rejected) == (240, [])
+        merged = into_instance(quarter, result, "quarter-12.json")
+        assert len(merged["incidents"]) == len(quarter.get("incidents", [])) + 240
+
+
 def test_incidents_are_appended_to_an_instance_and_validated() -> None:
     result = import_incidents(JIRA_CSV, load_mapping(MAPPINGS / "jira.json"))
     own = {"id": "OLD-1", "system": "search", "arrival": "2027-01-04T10:00:00Z",
