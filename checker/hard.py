@@ -7,8 +7,9 @@ Each check reads the well-formed records in the context and returns planner-read
 from __future__ import annotations
 
 import datetime as dt
+from zoneinfo import ZoneInfo
 
-from rotasat.models.instance import WEEKDAYS
+from rotasat.models.instance import WEEKDAYS, Engineer, Unavailability
 from rotasat.models.solution import Violation
 
 from .context import Context, Held
@@ -151,17 +152,49 @@ def required_skills(ctx: Context, h: Held) -> list[Violation]:
     return [_violation("required_skills", h, "; ".join(short))]
 
 
+def leaves_overlapping(
+    engineer: Engineer, zone: ZoneInfo, start: dt.datetime, end: dt.datetime
+) -> list[Unavailability]:
+    """The engineer's leaves, each [start 00:00, end + 1 day 00:00) in `zone`, that overlap
+    [start, end)."""
+    return [
+        away
+        for away in engineer.unavailability
+        if overlaps(
+            start,
+            end,
+            local_midnight(away.start, zone),
+            local_midnight(away.end + dt.timedelta(days=1), zone),
+        )
+    ]
+
+
 def leave(ctx: Context, h: Held) -> list[Violation]:
     """No shift overlapping [start 00:00, end + 1 day 00:00) of a leave, in the engineer's zone."""
     zone = ctx.zones[h.engineer.id]
     found = []
-    for away in h.engineer.unavailability:
-        begin = local_midnight(away.start, zone)
-        finish = local_midnight(away.end + dt.timedelta(days=1), zone)
-        if overlaps(h.shift.start, h.shift.end, begin, finish):
-            days = f"{away.start}" if away.start == away.end else f"{away.start} to {away.end}"
-            found.append(_violation("leave", h, f"is on leave ({away.kind}) {days}"))
+    for away in leaves_overlapping(h.engineer, zone, h.shift.start, h.shift.end):
+        days = f"{away.start}" if away.start == away.end else f"{away.start} to {away.end}"
+        found.append(_violation("leave", h, f"is on leave ({away.kind}) {days}"))
     return found
+
+
+def outside_working_hours(
+    engineer: Engineer, zone: ZoneInfo, start: dt.datetime, end: dt.datetime
+) -> list[str]:
+    """Why [start, end) is not within one working day's working hours in `zone` (empty: it is)."""
+    start, end = start.astimezone(zone), end.astimezone(zone)
+    hours = engineer.working_hours
+    reasons = []
+    if start.date() != end.date():
+        reasons.append("it ends on another day")
+    if WEEKDAYS[start.weekday()] not in engineer.working_days:
+        reasons.append(f"{WEEKDAYS[start.weekday()]} is not a working day")
+    if start.time() < hours.start:
+        reasons.append(f"it starts at {_hm(start.time())}, before {_hm(hours.start)}")
+    if end.time() > hours.end:
+        reasons.append(f"it ends at {_hm(end.time())}, after {_hm(hours.end)}")
+    return reasons
 
 
 def working_hours(ctx: Context, h: Held) -> list[Violation]:
@@ -170,19 +203,11 @@ def working_hours(ctx: Context, h: Held) -> list[Violation]:
     if not h.shift.rotation.within_working_hours:
         return []
     zone = ctx.zones[h.engineer.id]
-    start, end = h.shift.start.astimezone(zone), h.shift.end.astimezone(zone)
-    hours = h.engineer.working_hours
-    reasons = []
-    if start.date() != end.date():
-        reasons.append("it ends on another day")
-    if WEEKDAYS[start.weekday()] not in h.engineer.working_days:
-        reasons.append(f"{WEEKDAYS[start.weekday()]} is not a working day")
-    if start.time() < hours.start:
-        reasons.append(f"it starts at {_hm(start.time())}, before {_hm(hours.start)}")
-    if end.time() > hours.end:
-        reasons.append(f"it ends at {_hm(end.time())}, after {_hm(hours.end)}")
+    reasons = outside_working_hours(h.engineer, zone, h.shift.start, h.shift.end)
     if not reasons:
         return []
+    start, end = h.shift.start.astimezone(zone), h.shift.end.astimezone(zone)
+    hours = h.engineer.working_hours
     span = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} {zone.key}"
     return [
         _violation(
