@@ -1,0 +1,236 @@
+"""Persistence through SQLAlchemy 2: API keys, instances, jobs and their solutions.
+
+A SQLite file by default, PostgreSQL by URL (``postgresql+psycopg://user:pw@host/db``; a plain
+``postgresql://`` URL is read as psycopg 3). Bodies are stored as JSON text, so both behave alike.
+Every query about a job names its tenant: another tenant's job is simply not found.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from rotasat.models import Assignment, Instance, Solution, SolveParameters
+from sqlalchemy import (
+    BigInteger,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    create_engine,
+    event,
+    func,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+ACTIVE = ("queued", "running")
+FINISHED = ("completed", "failed", "cancelled", "interrupted")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """SQLite returns naive datetimes: they were stored in UTC."""
+    if moment is None or moment.tzinfo is not None:
+        return moment
+    return moment.replace(tzinfo=dt.UTC)
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class ApiKey(Base):
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tenant: Mapped[str] = mapped_column(String(200), index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)  # sha256 hex, never the key
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class StoredInstance(Base):
+    __tablename__ = "instances"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(200), index=True)
+    name: Mapped[str] = mapped_column(String(500))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+class Job(Base):
+    __tablename__ = "jobs"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(200), index=True)
+    instance_id: Mapped[str] = mapped_column(ForeignKey("instances.id"))
+    instance_name: Mapped[str] = mapped_column(String(500))
+    parameters: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), index=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    started_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    finished_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    objective: Mapped[int | None] = mapped_column(BigInteger)
+    bound: Mapped[float | None] = mapped_column(Float)
+    gap: Mapped[float | None] = mapped_column(Float)
+    elapsed: Mapped[float] = mapped_column(Float, default=0.0)
+    solutions: Mapped[int] = mapped_column(Integer, default=0)
+    solution_status: Mapped[str | None] = mapped_column(String(20))
+    error: Mapped[str | None] = mapped_column(Text)
+    resumed: Mapped[int] = mapped_column(Integer, default=0)
+
+    @property
+    def params(self) -> SolveParameters:
+        return SolveParameters.model_validate_json(self.parameters)
+
+
+class StoredSolution(Base):
+    """A job's best solution: the final one, or the best schedule so far while it runs."""
+
+    __tablename__ = "solutions"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    body: Mapped[str] = mapped_column(Text)
+    final: Mapped[bool] = mapped_column(default=False)
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+
+
+def make_engine(url: str) -> Engine:
+    """An engine for `url`; SQLite gets WAL and a busy timeout for concurrent writers."""
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _pragmas(connection: Any, _: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.close()
+
+        return engine
+    return create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+
+
+class Store:
+    """All the queries the API makes."""
+
+    def __init__(self, url: str) -> None:
+        self.engine = make_engine(url)
+        Base.metadata.create_all(self.engine)
+
+    @contextmanager
+    def session(self) -> Iterator[Session]:
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+    # -- keys --------------------------------------------------------------------------------
+
+    def create_key(self, tenant: str) -> str:
+        """A new key for `tenant`; only its hash is stored, so this is the one chance to see it."""
+        key = "rs_" + secrets.token_urlsafe(32)
+        with self.session() as s:
+            s.add(ApiKey(tenant=tenant, key_hash=hash_key(key)))
+        return key
+
+    def tenant_of(self, key: str) -> str | None:
+        with self.session() as s:
+            return s.scalar(select(ApiKey.tenant).where(ApiKey.key_hash == hash_key(key)))
+
+    def has_keys(self) -> bool:
+        with self.session() as s:
+            return s.scalar(select(func.count()).select_from(ApiKey)) != 0
+
+    # -- jobs --------------------------------------------------------------------------------
+
+    def add_job(self, tenant: str, instance: Instance, params: SolveParameters) -> Job:
+        """Store the instance and a queued job for it."""
+        instance_id, job_id = secrets.token_hex(8), secrets.token_hex(8)
+        with self.session() as s:
+            s.add(StoredInstance(id=instance_id, tenant=tenant, name=instance.name,
+                                 body=instance.model_dump_json(exclude_defaults=True)))
+            s.flush()
+            job = Job(id=job_id, tenant=tenant, instance_id=instance_id,
+                      instance_name=instance.name, parameters=params.model_dump_json(),
+                      status="queued", created_at=now(), elapsed=0.0, solutions=0, resumed=0)
+            s.add(job)
+        return job
+
+    def job(self, job_id: str, tenant: str | None = None) -> Job | None:
+        """The job, if it exists and (when `tenant` is given) belongs to that tenant."""
+        with self.session() as s:
+            job = s.get(Job, job_id)
+        if job is None or (tenant is not None and job.tenant != tenant):
+            return None
+        return job
+
+    def jobs(self, tenant: str, limit: int, offset: int,
+             status: str | None = None) -> tuple[list[Job], int]:
+        """A page of the tenant's jobs, newest first, and how many there are in all."""
+        where = [Job.tenant == tenant] + ([Job.status == status] if status else [])
+        with self.session() as s:
+            total = s.scalar(select(func.count()).select_from(Job).where(*where)) or 0
+            rows = s.scalars(
+                select(Job).where(*where).order_by(Job.created_at.desc(), Job.id)
+                .limit(limit).offset(offset)
+            ).all()
+        return list(rows), total
+
+    def instance(self, job: Job) -> Instance:
+        with self.session() as s:
+            body = s.scalar(select(StoredInstance.body)
+                            .where(StoredInstance.id == job.instance_id))
+        return Instance.model_validate_json(body or "{}")
+
+    def update_job(self, job_id: str, **values: Any) -> None:
+        with self.session() as s:
+            s.execute(update(Job).where(Job.id == job_id).values(**values))
+
+    def save_solution(self, job_id: str, solution: Solution, final: bool) -> None:
+        with self.session() as s:
+            row = s.get(StoredSolution, job_id)
+            if row is None:
+                s.add(StoredSolution(job_id=job_id, body=solution.model_dump_json(), final=final,
+                                     updated_at=now()))
+            else:
+                row.body, row.final, row.updated_at = solution.model_dump_json(), final, now()
+
+    def solution(self, job_id: str) -> Solution | None:
+        with self.session() as s:
+            body = s.scalar(select(StoredSolution.body).where(StoredSolution.job_id == job_id))
+        return None if body is None else Solution.model_validate_json(body)
+
+    def best_schedule(self, job_id: str) -> list[Assignment]:
+        solution = self.solution(job_id)
+        return [] if solution is None else solution.assignments
+
+    def recover(self) -> list[str]:
+        """After a restart: running jobs become interrupted; returns the queued ones, oldest
+        first, to queue again."""
+        with self.session() as s:
+            s.execute(update(Job).where(Job.status == "running")
+                      .values(status="interrupted", finished_at=now(),
+                              error="the server stopped while this job was running"))
+            queued = s.scalars(select(Job.id).where(Job.status == "queued")
+                               .order_by(Job.created_at, Job.id)).all()
+        return list(queued)
