@@ -36,14 +36,13 @@ from rotasat.models import (
     load,
     parse,
     read_json,
-    team_shifts,
 )
 from rotasat.models.errors import describe
 
 from . import render
 from .progress import LiveProgress
 from .schedule import schedule
-from .service import solve_instance
+from .service import instance_summary, plural, solve_instance
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -148,11 +147,6 @@ def load_solution(path: Path) -> Solution:
              "writes)"]
         )
     return parse(Solution, data, str(path))
-
-
-def plural(count: int, word: str, suffix: str = "s") -> str:
-    """plural(1, 'team') -> '1 team', plural(2, 'mismatch', 'es') -> '2 mismatches'."""
-    return f"{count} {word}{'' if count == 1 else suffix}"
 
 
 # --------------------------------------------------------------------------------------------
@@ -273,20 +267,8 @@ def validate(instance_path: InstanceArg) -> None:
     Exit code 0 and a one-line summary when valid; 2 and one line per problem otherwise.
     """
     instance = load(Instance, instance_path)
-    teams = instance.teams
-    engineers = sum(len(t.engineers) for t in teams)
-    rotations = sum(len(t.rotations) for t in teams)
-    shifts = sum(len(team_shifts(instance, t)) for t in teams)
-    last = instance.horizon.end - dt.timedelta(days=1)
-    console().print(
-        Text(
-            f"OK: {instance_path}: {instance.name}: {plural(len(teams), 'team')}, "
-            f"{plural(engineers, 'engineer')}, {plural(rotations, 'rotation')}, "
-            f"{plural(shifts, 'shift')}, {plural(instance.horizon.days, 'day')} from "
-            f"{instance.horizon.start} to {last}"
-        ),
-        soft_wrap=True,
-    )
+    summary = instance_summary(instance)["summary"]
+    console().print(Text(f"OK: {instance_path}: {summary}"), soft_wrap=True)
 
 
 @app.command()
@@ -495,6 +477,38 @@ def schema(
     """Print the JSON Schema of instance files (--solution: of solution files)."""
     model: type[Instance] | type[Solution] = Solution if solution else Instance
     typer.echo(json.dumps(model.model_json_schema(), indent=2))
+
+
+keys = typer.Typer(help="API keys of the HTTP API (stored hashed in ROTASAT_DATABASE_URL).",
+                   no_args_is_help=True)
+app.add_typer(keys, name="keys")
+
+
+@keys.command("create")
+@user_errors
+def keys_create(
+    tenant: Annotated[str, typer.Option(help="the tenant whose jobs this key reaches")],
+) -> None:
+    """Print a new API key for TENANT: send it as `Authorization: Bearer KEY`. Only its hash is
+    stored, so this is the one time it is shown."""
+    from .app import create_key
+
+    typer.echo(create_key(tenant))
+
+
+@app.command()
+@user_errors
+def serve(
+    host: Annotated[str, typer.Option(help="address to bind")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="TCP port")] = 8000,
+    dev: Annotated[
+        bool, typer.Option("--dev", help="development mode: no API keys, loopback only")
+    ] = False,
+) -> None:
+    """Run the HTTP API (OpenAPI docs at /docs). Settings come from ROTASAT_* variables."""
+    from .app import serve as run
+
+    run(host, port, dev)
 
 
 # --------------------------------------------------------------------------------------------

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from rotasat.checker import evaluate
 from rotasat.engine import Progress, solve
 from rotasat.engine.baseline import fixed_order
 from rotasat.engine.solve import ScheduleHandler
-from rotasat.models import Assignment, Instance, Solution, SolveParameters
+from rotasat.models import Assignment, Instance, Solution, SolveParameters, team_shifts
 
 
 def solve_instance(
@@ -30,3 +32,30 @@ def solve_instance(
     if baseline:
         solution.baseline = evaluate(instance, fixed_order(instance))
     return solution
+
+
+def plural(count: int, word: str, suffix: str = "s") -> str:
+    """plural(1, 'team') -> '1 team', plural(2, 'mismatch', 'es') -> '2 mismatches'."""
+    return f"{count} {word}{'' if count == 1 else suffix}"
+
+
+def instance_summary(instance: Instance) -> dict[str, Any]:
+    """What `rotasat validate` and POST /v1/validate report about a valid instance."""
+    teams = instance.teams
+    figures: dict[str, Any] = {
+        "name": instance.name,
+        "teams": len(teams),
+        "engineers": sum(len(t.engineers) for t in teams),
+        "rotations": sum(len(t.rotations) for t in teams),
+        "shifts": sum(len(team_shifts(instance, t)) for t in teams),
+        "days": instance.horizon.days,
+        "first_day": instance.horizon.start,
+        "last_day": instance.horizon.end - dt.timedelta(days=1),
+    }
+    figures["summary"] = (
+        f"{instance.name}: {plural(figures['teams'], 'team')}, "
+        f"{plural(figures['engineers'], 'engineer')}, {plural(figures['rotations'], 'rotation')}, "
+        f"{plural(figures['shifts'], 'shift')}, {plural(figures['days'], 'day')} from "
+        f"{figures['first_day']} to {figures['last_day']}"
+    )
+    return figures
