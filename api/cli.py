@@ -431,6 +431,56 @@ def compare(
 
 @app.command()
 @user_errors
+def retro(
+    plan_path: Annotated[
+        Path,
+        typer.Argument(metavar="PLAN.json", help="a past plan: the Solution `solve -o` wrote"),
+    ],
+    actuals_path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="ACTUALS.csv",
+            help="support hours actually spent: columns engineer, sprint (label or start date "
+            "YYYY-MM-DD), hours; team optional",
+        ),
+    ],
+    team: Annotated[str | None, typer.Option(help="only this team")] = None,
+    as_json: Annotated[
+        bool, typer.Option("--json", help="print the report as JSON instead of tables")
+    ] = False,
+    window: Annotated[
+        int, typer.Option(help="recent sprints with actuals the recommendation draws on")
+    ] = 6,
+) -> None:
+    """Compare the support planned with the support actually spent, sprint by sprint, and
+    recommend each team's reserve for the next sprint.
+
+    The recommendation is the 80th percentile of the last sprints' actual support share of
+    capacity, with the policy fragment to feed into the next solve. Rows that cannot be used are
+    listed on stderr with their line number.
+
+    Exit code 0 with the report, 2 on unusable input (no usable row included).
+    """
+    from . import retro as retrospect
+
+    plan = load_solution(plan_path)
+    actuals = retrospect.read_actuals(actuals_path)
+    report = retrospect.retrospective(
+        plan, actuals, team=team, window=window, plan_source=str(plan_path)
+    )
+    err = console(stderr=True)
+    for line in retrospect.problem_lines(report.actuals, report.problems):
+        err.print(Text(f"warning: {line}", style="yellow"), soft_wrap=True)
+    if as_json:
+        typer.echo(report.model_dump_json(indent=2))
+        return
+    out = console()
+    for part in retrospect.render(report):
+        out.print(part)
+
+
+@app.command()
+@user_errors
 def generate(
     teams: Annotated[int, typer.Option(help="number of teams")],
     engineers_per_team: Annotated[int, typer.Option(help="engineers in each team (3 or more)")],
