@@ -640,15 +640,16 @@ def recommendation_text(team: TeamRetro) -> Text:
         text.append(f"\n  the actual share of {short_label(r.sprints[0])}, the one sprint with "
                     f"actuals: {r.value_pct:.1f}%, rounded to {r.reserve_pct}%")
     else:
-        at = f"{ordered[whole]:.1f}" if rest == 0 else \
-            f"{ordered[whole]:.1f} + {rest / 100:g} x ({ordered[whole + 1]:.1f} - " \
-            f"{ordered[whole]:.1f})"
+        low = ordered[whole]
+        at = f"the value at rank {whole}: {low:.1f}%" if rest == 0 else \
+            f"{low:.1f} + {rest / 100:g} x ({ordered[whole + 1]:.1f} - {low:.1f}) = " \
+            f"{r.value_pct:.1f}%"
         text.append(
             f"\n  {QUANTILE}th percentile of the actual share over the last {n} sprints, "
             f"{short_label(r.sprints[0])} to {short_label(r.sprints[-1])}:"
             f"\n  sorted {' '.join(f'{v:.1f}' for v in ordered)} (%), rank {QUANTILE / 100:g} x "
-            f"({n} - 1) = {QUANTILE * (n - 1) / 100:g} counting from 0: {at}"
-            f"\n  = {r.value_pct:.1f}%, rounded to {r.reserve_pct}%"
+            f"({n} - 1) = {QUANTILE * (n - 1) / 100:g} counting from 0"
+            f"\n  {at}, rounded to {r.reserve_pct}%"
         )
     for note in r.notes:
         text.append(f"\n  note: {note}")

@@ -53,6 +53,14 @@ def test_report_shows_planned_against_actual_and_the_policy_fragment() -> None:
     assert result.stderr == ""
 
 
+def test_derivation_between_two_ranks() -> None:
+    result = run(PLAN, ACTUALS, "--window", "5", "--team", "payments")
+    assert result.exit_code == 0, result.output
+    # sprints 2 to 6: sorted 21 23 24 26 35, rank 0.8 x 4 = 3.2 between 26 and 35
+    assert "sorted 21.0 23.0 24.0 26.0 35.0 (%), rank 0.8 x (5 - 1) = 3.2 counting from 0\n" \
+        "  26.0 + 0.2 x (35.0 - 26.0) = 27.8%, rounded to 28%\n" in result.stdout
+
+
 def test_json_report_for_one_team() -> None:
     result = run(PLAN, ACTUALS, "--json", "--team", "search", "--window", "3")
     assert result.exit_code == 0, result.output
