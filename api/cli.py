@@ -388,7 +388,7 @@ def compare(
     2 on bad input.
     """
     from .compare import compare as run_comparison
-    from .compare import pareto_lines, tables, to_csv, to_json
+    from .compare import pareto_lines, policy_choice, tables, to_csv, to_json
 
     params = solve_parameters(
         time_limit=time_limit,
@@ -397,6 +397,7 @@ def compare(
         relative_gap=gap,
         deterministic=deterministic,
     )
+    choices = [policy_choice(value) for value in policies]
     instance = load(Instance, instance_path)
     for path in (output, csv_path):
         if path is not None:
@@ -415,7 +416,7 @@ def compare(
     if not quiet:
         count = f"{len(policies)} {'policy' if len(policies) == 1 else 'policies'}"
         err.print(Text(f"solving {instance.name} under {count}", style="dim"), soft_wrap=True)
-    comparison = run_comparison(instance, policies, params, team, on_solved=heard)
+    comparison = run_comparison(instance, choices, params, team, on_solved=heard)
     out = console()
     for table in tables(comparison):
         out.print(table)

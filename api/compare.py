@@ -308,15 +308,18 @@ def compare(
 ) -> Comparison:
     """Solve `instance` under each policy with the same parameters and tabulate the figures.
 
-    Every policy is applied (and so validated) before the first solve. `on_solved` hears each
-    solution as it comes; `solver` replaces `service.solve_instance` (tests).
+    A string names a preset (never a file: the HTTP API passes what clients send; the CLI reads
+    policy files with `policy_choice` first). Every policy is checked and applied before the
+    first solve. `on_solved` hears each solution as it comes; `solver` replaces
+    `service.solve_instance` (tests).
     """
     if not policies:
         raise InputError(["--policy: give at least one policy to compare"])
     params = params or SolveParameters()
-    choices = _unique_names(
-        [policy_choice(p) if isinstance(p, str) else p for p in policies]
-    )
+    choices = _unique_names([preset(p) if isinstance(p, str) else p for p in policies])
+    for choice in choices:
+        if choice.policy:
+            partial_policy(choice.policy, choice.source or f"policy {choice.name!r}")
     variants = [apply(instance, choice, team) for choice in choices]
     solve = solver or _solve
     runs: list[tuple[PolicyChoice, Solution]] = []

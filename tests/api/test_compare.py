@@ -437,8 +437,14 @@ def test_every_policy_is_checked_before_the_first_solve(
         return solution()
 
     bad = write(tmp_path / "bad.json", {"support_model": "dedicated"})
-    with pytest.raises(InputError):
-        compare(instance, ["optimised", str(bad)], solver=fake)
+    with pytest.raises(InputError, match="needs a team of kind 'dedicated'"):
+        compare(instance, ["optimised", policy_file(bad)], solver=fake)
+    sent = PolicyChoice(name="sent", policy={"weights": {"skil": 1}})  # as an API client might
+    with pytest.raises(InputError, match=r"policy 'sent': weights.skil: unknown field"):
+        compare(instance, ["optimised", sent], solver=fake)
     assert calls == []
+    # a string is a preset, never a file to read (the HTTP API passes what clients send)
+    with pytest.raises(InputError, match="unknown preset"):
+        compare(instance, [str(bad)], solver=fake)
     with pytest.raises(InputError, match="at least one policy"):
         compare(instance, [], solver=fake)
