@@ -121,3 +121,21 @@ class Context:
     def local(self, engineer: str, moment: dt.datetime) -> str:
         """'2027-01-11 09:00' in the engineer's zone, for messages."""
         return moment.astimezone(self.zones[engineer]).strftime("%Y-%m-%d %H:%M")
+
+
+def may_hold_a_role(team: Team, engineer: Engineer) -> bool:
+    """On a rotation of the team with a role the engineer may take by eligibility and required
+    skills (leave and working hours ignored): the fairness group, and part of the support
+    group."""
+    for rotation in team.rotations:
+        if rotation.engineers is not None and engineer.id not in rotation.engineers:
+            continue
+        for role in rotation.roles:
+            eligible = engineer.roles is None or role.id in engineer.roles
+            skilled = all(
+                engineer.skills.get(skill, 0) >= level
+                for skill, level in role.required_skills.items()
+            )
+            if eligible and skilled:
+                return True
+    return False

@@ -5,13 +5,21 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict
 from rotasat.models.instance import Instance
-from rotasat.models.solution import Assignment, Evaluation, ObjectiveTerm, Solution, Violation
+from rotasat.models.solution import (
+    Assignment,
+    Evaluation,
+    IncidentOutcome,
+    ObjectiveTerm,
+    Solution,
+    Violation,
+)
 
 from .context import Context
 from .hard import hard_violations
+from .incidents import judge_incidents
 from .records import check_records
 from .rules import RULES, bound, label
-from .terms import engineer_figures, tally, team_figures, team_terms
+from .terms import engineer_figures, support_terms, tally, team_figures, team_terms
 
 
 def _rules(ctx: Context) -> tuple[list[Violation], dict[str, dict[int, int]]]:
@@ -40,22 +48,34 @@ def _rules(ctx: Context) -> tuple[list[Violation], dict[str, dict[int, int]]]:
     return violations, units
 
 
-def evaluate(instance: Instance, assignments: list[Assignment]) -> Evaluation:
-    """Recompute every hard rule, objective term and figure of `assignments` on `instance`."""
+def evaluate(
+    instance: Instance,
+    assignments: list[Assignment],
+    incidents: list[IncidentOutcome] | None = None,
+) -> Evaluation:
+    """Recompute every hard rule, objective term and figure of `assignments` and the incident
+    decisions on `instance`.
+
+    Of each outcome in `incidents` only `incident` and `handler` (None: deferred) are read; every
+    incident of the instance must appear exactly once (None counts as no outcomes).
+    """
     ctx = Context.of(instance)
     held, violations = check_records(ctx, assignments)
     ctx.add(held)
     violations += hard_violations(ctx)
     rule_violations, units = _rules(ctx)
     violations += rule_violations
+    support = judge_incidents(ctx, incidents)
+    violations += support.violations
     terms: list[ObjectiveTerm] = []
     engineers = []
     teams = []
     for team in instance.teams:
         t = tally(ctx, team)
         terms += team_terms(ctx, t, units[team.id])
+        terms += support_terms(ctx, support.tallies[team.id])
         engineers += engineer_figures(ctx, t)
-        teams.append(team_figures(t))
+        teams.append(team_figures(t, support.tallies[team.id]))
     return Evaluation(
         feasible=not violations,
         violations=violations,
@@ -63,6 +83,8 @@ def evaluate(instance: Instance, assignments: list[Assignment]) -> Evaluation:
         terms=terms,
         engineers=engineers,
         teams=teams,
+        incidents=support.outcomes,
+        sprints=support.sprints,
     )
 
 
@@ -106,13 +128,37 @@ def _compare_terms(reported: list[ObjectiveTerm], recomputed: list[ObjectiveTerm
     return lines
 
 
-def check_solution(instance: Instance, solution: Solution) -> CheckResult:
-    """Evaluate a solution's assignments and compare its reported objective and terms.
+OUTCOME_FIELDS = ("handler", "deferred", "sla_met", "target_sprint")
 
-    Without a reported objective (e.g. INFEASIBLE) only the schedule itself is judged.
+
+def _compare_outcomes(
+    reported: list[IncidentOutcome], recomputed: list[IncidentOutcome]
+) -> list[str]:
+    """A line per field of OUTCOME_FIELDS where a reported outcome differs from the recomputed
+    one (outcomes of unknown or repeated incidents are record violations, not compared here)."""
+    mine = {o.incident: o for o in recomputed}
+    seen: set[str] = set()
+    lines = []
+    for theirs in reported:
+        other = mine.get(theirs.incident)
+        if other is None or theirs.incident in seen:
+            continue
+        seen.add(theirs.incident)
+        for name in OUTCOME_FIELDS:
+            a, b = getattr(theirs, name), getattr(other, name)
+            if a != b:
+                lines.append(f"incident {theirs.incident}: reported {name} {a!r}, recomputed {b!r}")
+    return lines
+
+
+def check_solution(instance: Instance, solution: Solution) -> CheckResult:
+    """Evaluate a solution's assignments and incident decisions, and compare its reported
+    objective, terms and incident outcomes.
+
+    Without a reported objective (e.g. INFEASIBLE) the objective and terms are not compared.
     """
-    evaluation = evaluate(instance, solution.assignments)
-    mismatches: list[str] = []
+    evaluation = evaluate(instance, solution.assignments, solution.incidents)
+    mismatches = _compare_outcomes(solution.incidents, evaluation.incidents)
     if solution.objective is not None:
         if solution.objective != evaluation.objective:
             mismatches.append(

@@ -13,7 +13,8 @@ from fractions import Fraction
 from rotasat.models.instance import WEEKDAYS, Engineer, Team
 from rotasat.models.solution import EngineerFigures, ObjectiveTerm, TeamFigures
 
-from .context import Context
+from .context import Context, may_hold_a_role
+from .incidents import SupportTally
 from .load import history_points
 from .rules import UNITS, term_name
 
@@ -36,23 +37,6 @@ class Tally:
 
     def total(self, engineer: str) -> int:
         return self.history[engineer] + self.points[engineer]
-
-
-def _in_fairness_group(team: Team, engineer: Engineer) -> bool:
-    """On a rotation of the team with a role the engineer may take by eligibility and required
-    skills (leave and working hours ignored)."""
-    for rotation in team.rotations:
-        if rotation.engineers is not None and engineer.id not in rotation.engineers:
-            continue
-        for role in rotation.roles:
-            eligible = engineer.roles is None or role.id in engineer.roles
-            skilled = all(
-                engineer.skills.get(skill, 0) >= level
-                for skill, level in role.required_skills.items()
-            )
-            if eligible and skilled:
-                return True
-    return False
 
 
 def _preference_cost(ctx: Context, team: Team, engineer: Engineer) -> int:
@@ -97,7 +81,7 @@ def tally(ctx: Context, team: Team) -> Tally:
         eid = engineer.id
         t.points[eid] = sum(ctx.facts(eid, d.shift).points for d in ctx.duties_of(eid))
         t.history[eid] = history_points(engineer.history.load_hours)
-        if _in_fairness_group(team, engineer):
+        if may_hold_a_role(team, engineer):
             t.group.append(eid)
         t.preference[eid] = _preference_cost(ctx, team, engineer)
         t.skill[eid] = _skill_gap(ctx, engineer)
@@ -165,6 +149,33 @@ def team_terms(ctx: Context, t: Tally, rule_units: dict[int, int]) -> list[Objec
     ]
 
 
+def support_spread(s: SupportTally) -> int:
+    """max − min support points over the team's support group (0 when it is empty)."""
+    points = list(s.support.values())
+    return max(points) - min(points) if points else 0
+
+
+def support_terms(ctx: Context, s: SupportTally) -> list[ObjectiveTerm]:
+    """The incident terms of one team with weight above 0; none when the instance has no
+    incidents."""
+    if not ctx.instance.incidents:
+        return []
+    weights = ctx.instance.policy_of(s.team).weights
+    candidates = [
+        ("interruption", s.interruption, weights.interruption, "points (0.1 h)"),
+        ("deferral", s.deferral, weights.deferral, "priority points (5 − priority number)"),
+        ("sla_missed", s.sla_missed, weights.sla_missed, "incidents"),
+        ("expertise", s.expertise, weights.expertise, "skill levels"),
+        ("knowledge", s.knowledge_gap, weights.knowledge, "engineers"),
+        ("support_spread", support_spread(s), weights.support_spread, "points (0.1 h)"),
+    ]
+    return [
+        _term(s.team.id, name, value, weight, unit)
+        for name, value, weight, unit in candidates
+        if weight > 0
+    ]
+
+
 def engineer_figures(ctx: Context, t: Tally) -> list[EngineerFigures]:
     """Per engineer of the team: duty, load, weekends, holidays, night, preferences, skill."""
     figures = []
@@ -207,8 +218,9 @@ def gini(values: list[int]) -> float:
     return sum((2 * i - n - 1) * x for i, x in enumerate(ordered, start=1)) / (n * total)
 
 
-def team_figures(t: Tally) -> TeamFigures:
-    """The fairness group's loads (hours, history included) and the team's cost figures."""
+def team_figures(t: Tally, s: SupportTally) -> TeamFigures:
+    """The fairness group's loads (hours, history included), the team's cost figures, and its
+    support: sprints, incidents it owns, and the support group's spread."""
     totals = [t.total(e) for e in t.group]
     low, high = (min(totals), max(totals)) if totals else (0, 0)
     return TeamFigures(
@@ -223,4 +235,17 @@ def team_figures(t: Tally) -> TeamFigures:
         overstaffed=sum(t.over.values()),
         preference_cost=sum(t.preference.values()),
         skill_gap=sum(t.skill.values()),
+        support_spread=support_spread(s) / 10,
+        support_gini=gini(list(s.support.values())),
+        interruption_hours=s.interruption / 10,
+        interrupted_sprints=s.interrupted,
+        protected_pct=(
+            (100 * s.protected / s.capacity if s.capacity else 0.0) if s.has_sprints else None
+        ),
+        incidents_handled=s.handled,
+        deferred=s.deferred,
+        sla_met=s.sla_met,
+        sla_missed=s.sla_missed,
+        expertise_gap=s.expertise,
+        knowledge=dict(s.knowledge),
     )
