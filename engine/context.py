@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from ortools.sat.python import cp_model
 
 from .data import TeamData
+from .slack import Slacks
 from .variables import Literal, Variables
 
 Expr = cp_model.LinearExprT
@@ -39,6 +40,7 @@ class Context:
     data: TeamData
     vars: Variables
     guard: Guards
+    slacks: Slacks
 
     def at_most_one(self, literals: Sequence[Literal], enforce: list[Literal]) -> None:
         if len(literals) < 2:
@@ -49,16 +51,12 @@ class Context:
             self.model.add_at_most_one(literals)
 
     def excess(self, expr: Expr, limit: int, upper: int, name: str) -> cp_model.IntVar:
-        """An integer equal to max(0, expr - limit) in every solution."""
-        over = self.model.new_int_var(0, max(0, upper - limit), name)
-        self.model.add_max_equality(over, [expr - limit, 0])
-        return over
+        """At least max(0, expr - limit); reported exactly (see slack.py)."""
+        return self.slacks.excess(expr, limit, upper, name)
 
     def shortfall(self, expr: Expr, limit: int, name: str) -> cp_model.IntVar:
-        """An integer equal to max(0, limit - expr) in every solution."""
-        under = self.model.new_int_var(0, max(0, limit), name)
-        self.model.add_max_equality(under, [limit - expr, 0])
-        return under
+        """At least max(0, limit - expr); reported exactly (see slack.py)."""
+        return self.slacks.shortfall(expr, limit, name)
 
     def all_of(self, literals: Sequence[Literal], name: str) -> Literal:
         """A literal equal to the conjunction of `literals` in every solution."""

@@ -74,15 +74,21 @@ class TeamData:
                  if self.shifts[s].start <= moment < self.shifts[s].end]
         return sorted(found, key=lambda s: (self.shifts[s].start, s))
 
+    def assigns_of(self, e: int) -> list[tuple[int, int]]:
+        """(shift, role) pairs engineer e is eligible for."""
+        return self._assigns[e]
+
     def holdable(self, e: int) -> list[int]:
         """Shift indices engineer e may hold in some role, in time order."""
         return self._holdable[e]
 
     def __post_init__(self) -> None:
         by_engineer: dict[int, set[int]] = defaultdict(set)
-        for (s, _), engineers in self.eligible.items():
+        self._assigns: dict[int, list[tuple[int, int]]] = defaultdict(list)
+        for (s, r), engineers in self.eligible.items():
             for e in engineers:
                 by_engineer[e].add(s)
+                self._assigns[e].append((s, r))
         self._by_rotation: dict[str, list[int]] = defaultdict(list)
         for s, shift in enumerate(self.shifts):
             self._by_rotation[shift.rotation].append(s)
@@ -250,8 +256,10 @@ def shift_burden(
     weekend, holiday, night = (Fraction(str(w)) for w in (weights.weekend, weights.holiday,
                                                           weights.night))
     wraps = weights.night_start > weights.night_end
-    weighted = Fraction(0)
+    # seconds per multiplier, summed as integers; one exact product per multiplier at the end
+    seconds_at: dict[Fraction, int] = defaultdict(int)
     night_seconds = 0
+    one = Fraction(1)
     cursor = start.astimezone(UTC)
     finish = end.astimezone(UTC)
     while cursor < finish:
@@ -266,7 +274,7 @@ def shift_burden(
             if wraps
             else weights.night_start <= clock < weights.night_end
         )
-        multiplier = Fraction(1)
+        multiplier = one
         if local.weekday() >= 5:
             multiplier = max(multiplier, weekend)
         if local.date() in holidays:
@@ -274,8 +282,9 @@ def shift_burden(
         if in_night:
             multiplier = max(multiplier, night)
             night_seconds += seconds
-        weighted += multiplier * seconds
+        seconds_at[multiplier] += seconds
         cursor = piece_end
+    weighted = sum((m * secs for m, secs in seconds_at.items()), Fraction(0))
     points = round_half_up(weighted / 60 / 6)
     return Burden(
         points=points,

@@ -19,7 +19,8 @@ from rotasat.models.support import Incident
 
 from .context import Expr, Guards
 from .data import TeamData, round_half_up
-from .objective import Term
+from .objective import Exact, Term
+from .slack import Slacks, Value
 from .variables import Literal, Variables
 
 
@@ -118,6 +119,11 @@ class IncidentPart:
     handle: dict[tuple[int, str], Literal] = field(default_factory=dict)  # (incident, engineer)
     defer: dict[int, Literal | int] = field(default_factory=dict)
     sprints: dict[str, list[Sprint]] = field(default_factory=dict)  # team id -> sprints
+    # sprint accounting, for the warm start: reserve points per (engineer, sprint index), the
+    # sprint index of each incident per handler and of each shift per team model
+    limits: dict[tuple[str, int], int] = field(default_factory=dict)
+    incident_sprint: dict[tuple[int, str], int] = field(default_factory=dict)
+    shift_sprint: dict[tuple[int, int], int] = field(default_factory=dict)
 
 
 def build_incident_infos(
@@ -205,9 +211,13 @@ def _owner_duty(info: IncidentInfo, people: list[Engineer], instance: Instance,
 
 
 def duty_points(data: TeamData, s: int, r: int) -> int:
-    role = data.roles(s)[r]
-    minutes = data.shifts[s].minutes
-    return round_half_up(Fraction(str(role.support_hours)) * minutes / 1440 * 10)
+    """Support points a duty takes from the sprint (cached per team, shift and role)."""
+    cache: dict[tuple[int, int], int] = data.__dict__.setdefault("_duty_points", {})
+    if (s, r) not in cache:
+        role = data.roles(s)[r]
+        minutes = data.shifts[s].minutes
+        cache[s, r] = round_half_up(Fraction(str(role.support_hours)) * minutes / 1440 * 10)
+    return cache[s, r]
 
 
 def add_incidents(
@@ -217,6 +227,7 @@ def add_incidents(
     team_vars: list[Variables],
     part: IncidentPart,
     guards: Guards,
+    slacks: Slacks,
 ) -> list[Term]:
     """Variables, hard rules and terms of the component's incidents."""
     for i, info in enumerate(part.infos):
@@ -234,13 +245,13 @@ def add_incidents(
             for eid in info.allowed:
                 e = part.members[eid].e
                 model.add_implication(part.handle[i, eid], v.assign[s, 0, e])
-    interruption = _sprint_capacity(model, instance, datas, team_vars, part, guards)
-    return _incident_terms(model, instance, datas, team_vars, part, interruption)
+    interruption = _sprint_capacity(model, instance, datas, team_vars, part, guards, slacks)
+    return _incident_terms(model, instance, datas, team_vars, part, interruption, slacks)
 
 
 def _sprint_capacity(model: cp_model.CpModel, instance: Instance, datas: list[TeamData],
                      team_vars: list[Variables], part: IncidentPart,
-                     guards: Guards) -> dict[str, list[Expr]]:
+                     guards: Guards, slacks: Slacks) -> dict[str, list[Expr]]:
     """The reserve rule per engineer and sprint; returns interruption points by team."""
     interruption: dict[str, list[Expr]] = {}
     handled_by: dict[str, list[int]] = {}
@@ -256,12 +267,17 @@ def _sprint_capacity(model: cp_model.CpModel, instance: Instance, datas: list[Te
         for e, engineer in enumerate(data.engineers):
             zone = ZoneInfo(team.zone_of(engineer))
             duty: dict[int, list[Expr]] = {}
-            for (s, r, e2), literal in team_vars[t].assign.items():
-                if e2 != e:
-                    continue
+            duty_max: dict[int, int] = {}
+            calm_max: dict[int, int] = {}
+            urgent_max: dict[int, int] = {}
+            for s, r in data.assigns_of(e):
                 sprint = sprint_of(sprints, data.shifts[s].date)
                 if sprint is not None:
+                    part.shift_sprint[t, s] = sprint.index
+                    literal = team_vars[t].assign[s, r, e]
                     duty.setdefault(sprint.index, []).append(duty_points(data, s, r) * literal)
+                    duty_max[sprint.index] = duty_max.get(sprint.index, 0) + duty_points(
+                        data, s, r)
             calm: dict[int, list[Expr]] = {}
             urgent: dict[int, list[Expr]] = {}
             for i in handled_by.get(engineer.id, []):
@@ -270,38 +286,44 @@ def _sprint_capacity(model: cp_model.CpModel, instance: Instance, datas: list[Te
                 sprint = sprint_of(sprints, day)
                 if sprint is None:
                     continue
+                part.incident_sprint[i, engineer.id] = sprint.index
                 bucket = urgent if info.interrupting else calm
                 bucket.setdefault(sprint.index, []).append(
                     info.effort * part.handle[i, engineer.id])
+                peaks = urgent_max if info.interrupting else calm_max
+                peaks[sprint.index] = peaks.get(sprint.index, 0) + info.effort
             for sprint in sprints:
                 k = sprint.index
                 if not (duty.get(k) or calm.get(k) or urgent.get(k)):
                     continue
                 capacity = round_half_up(Fraction(capacity_minutes(instance, engineer, sprint), 6))
                 limit = round_half_up(reserve * capacity)
+                part.limits[engineer.id, k] = limit
                 d, n, u = (cp_model.LinearExpr.sum(x.get(k, [])) for x in (duty, calm, urgent))
+                most = sum(peak.get(k, 0) for peak in (duty_max, calm_max, urgent_max))
                 name = f"{engineer.id}|{sprint.start}"
                 enforce = guards(("reserve", engineer.id, k),
                                  f"{engineer.id}'s support reserve in {sprint.label}")
                 if calm.get(k):
-                    room = model.new_int_var(0, max(0, limit), f"room|{name}")
-                    model.add_max_equality(room, [limit - d, 0])
-                    model.add(n <= room).only_enforce_if(enforce)
-                over = model.new_int_var(0, 10**7, f"interruption|{name}")
-                model.add_max_equality(over, [d + n + u - limit, 0])
+                    # n <= max(0, limit - d): either it all fits beside the duty, or none
+                    fits = model.new_bool_var(f"fits|{name}")
+                    model.add(n + d <= limit).only_enforce_if([fits, *enforce])
+                    model.add(n == 0).only_enforce_if([~fits, *enforce])
+                over = slacks.excess(d + n + u, limit, most, f"interruption|{name}")
                 interruption.setdefault(team.id, []).append(over)
     return interruption
 
 
 def _incident_terms(model: cp_model.CpModel, instance: Instance, datas: list[TeamData],
                     team_vars: list[Variables], part: IncidentPart,
-                    interruption: dict[str, list[Expr]]) -> list[Term]:
+                    interruption: dict[str, list[Expr]], slacks: Slacks) -> list[Term]:
     terms: list[Term] = []
 
-    def add(team: Team, name: str, unit: str, value: Expr) -> None:
+    def add(team: Team, name: str, unit: str, built: Expr | tuple[Expr, Exact]) -> None:
         weight = getattr(instance.policy_of(team).weights, name)
+        value, exact = built if isinstance(built, tuple) else (built, None)
         if weight > 0:
-            terms.append(Term(name, weight, unit, value, team=team.id))
+            terms.append(Term(name, weight, unit, value, team=team.id, exact=exact))
 
     by_owner: dict[str, list[int]] = {}
     for i, info in enumerate(part.infos):
@@ -309,7 +331,8 @@ def _incident_terms(model: cp_model.CpModel, instance: Instance, datas: list[Tea
     teams = {d.team.id: d.team for d in datas}
     support = _support_points(instance, datas, team_vars, part)
     for team_id, team in teams.items():
-        add(team, "interruption", "0.1 h", sum(interruption.get(team_id, [])))
+        over = interruption.get(team_id, [])
+        add(team, "interruption", "0.1 h", (sum(over), slacks.total(over)))
         owned = by_owner.get(team_id, [])
         add(team, "deferral", "priority units",
             sum((5 - int(part.infos[i].incident.priority[1])) * part.defer[i] for i in owned))
@@ -343,30 +366,43 @@ def _knowledge(model: cp_model.CpModel, part: IncidentPart, owned: list[int]) ->
 
 
 def _support_points(instance: Instance, datas: list[TeamData], team_vars: list[Variables],
-                    part: IncidentPart) -> dict[str, list[Expr]]:
-    """Per team: each support-group member's support points (duty + incidents handled)."""
+                    part: IncidentPart) -> dict[str, list[tuple[Expr, int]]]:
+    """Per team: each support-group member's support points (duty + incidents handled), with
+    their upper bound."""
     candidates = {c for info in part.infos for c in info.candidates}
     effort: dict[str, list[Expr]] = {}
+    effort_max: dict[str, int] = {}
     for (i, eid), literal in part.handle.items():
         effort.setdefault(eid, []).append(part.infos[i].effort * literal)
-    result: dict[str, list[Expr]] = {}
+        effort_max[eid] = effort_max.get(eid, 0) + part.infos[i].effort
+    result: dict[str, list[tuple[Expr, int]]] = {}
     for t, data in enumerate(datas):
         group = set(data.fairness_group)
         for e, engineer in enumerate(data.engineers):
             if e not in group and engineer.id not in candidates:
                 continue
-            duty = [duty_points(data, s, r) * lit
-                    for (s, r, e2), lit in team_vars[t].assign.items() if e2 == e]
+            duty = [duty_points(data, s, r) * team_vars[t].assign[s, r, e]
+                    for s, r in data.assigns_of(e)]
             total = cp_model.LinearExpr.sum([*duty, *effort.get(engineer.id, [])])
-            result.setdefault(data.team.id, []).append(total)
+            most = (sum(duty_points(data, s, r) for s, r in data.assigns_of(e))
+                    + effort_max.get(engineer.id, 0))
+            result.setdefault(data.team.id, []).append((total, most))
     return result
 
 
-def _spread(model: cp_model.CpModel, loads: list[Expr], name: str) -> Expr:
+def _spread(model: cp_model.CpModel, loads: list[tuple[Expr, int]],
+            name: str) -> tuple[Expr, Exact]:
+    """max - min of the loads (each given with its upper bound), and its exact evaluator."""
     if len(loads) < 2:
-        return 0
-    most = model.new_int_var(0, 10**8, f"support|max|{name}")
-    least = model.new_int_var(0, 10**8, f"support|min|{name}")
-    model.add_max_equality(most, loads)
-    model.add_min_equality(least, loads)
-    return most - least
+        return 0, None
+    most = model.new_int_var(0, max(bound for _, bound in loads), f"support|max|{name}")
+    least = model.new_int_var(0, min(bound for _, bound in loads), f"support|min|{name}")
+    for expr, _ in loads:  # inequalities, tight at the optimum (see slack.py)
+        model.add(most >= expr)
+        model.add(least <= expr)
+
+    def exact(value: Value) -> int:
+        values = [int(value(expr)) for expr, _ in loads]
+        return max(values) - min(values)
+
+    return most - least, exact

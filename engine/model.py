@@ -16,6 +16,7 @@ from .data import TeamData
 from .incidents import IncidentPart, add_incidents, build_incident_infos
 from .objective import Term, objective_terms
 from .rules import add_rules
+from .slack import Slacks
 from .variables import Variables, make_variables
 
 
@@ -23,12 +24,14 @@ class TeamModel:
     """One team's rotation part, built into `model` (its own when none is given)."""
 
     def __init__(self, data: TeamData, model: cp_model.CpModel | None = None,
-                 guards: Guards | None = None, explain: bool = False) -> None:
+                 guards: Guards | None = None, slacks: Slacks | None = None,
+                 explain: bool = False) -> None:
         self.data = data
         self.model = model if model is not None else cp_model.CpModel()
         self.guards = guards if guards is not None else Guards(self.model, active=explain)
+        self.slacks = slacks if slacks is not None else Slacks(self.model)
         self.vars: Variables = make_variables(self.model, data)
-        ctx = Context(self.model, data, self.vars, self.guards)
+        ctx = Context(self.model, data, self.vars, self.guards, self.slacks)
         coverage_terms = add_constraints(ctx)
         rule_terms = add_rules(ctx)
         self.terms: list[Term] = objective_terms(ctx, coverage_terms, rule_terms)
@@ -54,14 +57,15 @@ class ComponentModel:
         self.datas = datas
         self.model = cp_model.CpModel()
         self.guards = Guards(self.model, active=explain)
-        self.teams = [TeamModel(d, self.model, self.guards) for d in datas]
+        self.slacks = Slacks(self.model)
+        self.teams = [TeamModel(d, self.model, self.guards, self.slacks) for d in datas]
         self.terms: list[Term] = [t for team in self.teams for t in team.terms]
         self.incidents: IncidentPart | None = None
         if incidents:
             self.incidents = build_incident_infos(instance, datas, incidents)
             self.terms += add_incidents(self.model, instance, datas,
                                         [t.vars for t in self.teams], self.incidents,
-                                        self.guards)
+                                        self.guards, self.slacks)
         if not explain:
             self.model.minimize(sum(t.weight * t.value for t in self.terms))
 

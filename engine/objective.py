@@ -6,12 +6,16 @@ time-limited solve match what the checker recomputes.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
 from .context import Context, Expr
 from .data import TeamData, preference_matches
+from .slack import Value
+
+Exact = Callable[[Value], int] | None
 
 LOAD_UNIT = "points (0.1 weighted h)"
 RULE_UNITS = {
@@ -29,11 +33,18 @@ RULE_UNITS = {
 
 @dataclass
 class Term:
+    """One objective term: `value` is what CP-SAT minimises; `exact` (when set) recomputes the
+    term's true value from a solution, for terms built on inequality slacks (slack.py)."""
+
     name: str
     weight: int
     unit: str
     value: Expr
     team: str = ""
+    exact: Callable[[Value], int] | None = None
+
+    def evaluate(self, value: Value) -> int:
+        return self.exact(value) if self.exact is not None else int(value(self.value))
 
 
 def objective_terms(
@@ -56,7 +67,7 @@ def objective_terms(
     kept = []
     for term in terms:
         if term.weight > 0:  # a zero weight drops the term and its variables
-            term.value = builders[term.name](ctx)
+            term.value, term.exact = builders[term.name](ctx)
             kept.append(term)
     team = ctx.data.team.id
     for name, units in coverage.items():
@@ -64,40 +75,48 @@ def objective_terms(
         rotation, role_id = rotation_role.split("/", 1)
         role = next(r for r in ctx.data.rotation_of[rotation].roles if r.id == role_id)
         weight = role.understaff_weight if name.startswith("under") else role.overstaff_weight
-        kept.append(Term(name, int(weight or 0), "person-shifts", sum(units)))
+        kept.append(Term(name, int(weight or 0), "person-shifts", sum(units),
+                         exact=ctx.slacks.total(units)))
     for name, units in rules.items():
         index = int(name.split(":")[1])
         rule = ctx.data.team.rules[index]
-        kept.append(Term(name, rule.weight, RULE_UNITS[rule.rule], sum(units)))
+        kept.append(Term(name, rule.weight, RULE_UNITS[rule.rule], sum(units),
+                         exact=ctx.slacks.total(units)))
     for term in kept:
         term.team = team
     return kept
 
 
-def fairness_spread(ctx: Context) -> Expr:
+def fairness_spread(ctx: Context) -> tuple[Expr, Exact]:
     """Most loaded minus least loaded engineer of the fairness group, history included."""
     group = ctx.data.fairness_group
     if len(group) < 2:
-        return 0
+        return 0, None
     loads = [ctx.vars.load[e] for e in group]
     low, high = _load_bounds(ctx, group)
     most = ctx.model.new_int_var(low, high, "load|max")
     least = ctx.model.new_int_var(low, high, "load|min")
-    ctx.model.add_max_equality(most, loads)
-    ctx.model.add_min_equality(least, loads)
+    for load in loads:  # inequalities, tight at the optimum (see slack.py)
+        ctx.model.add(most >= load)
+        ctx.model.add(least <= load)
     total = fixed_total_load(ctx.data)
     if total is not None:
         # redundant, for the bound: someone carries at least the mean, someone at most
         ctx.model.add(len(group) * most >= total)
         ctx.model.add(len(group) * least <= total)
-    return most - least
+
+    def exact(value: Value) -> int:
+        values = [int(value(load)) for load in loads]
+        return max(values) - min(values)
+
+    return most - least, exact
 
 
-def fairness_deviation(ctx: Context) -> Expr:
+def fairness_deviation(ctx: Context) -> tuple[Expr, Exact]:
     """Sum over the group of |load - floor(mean load)|."""
     group = ctx.data.fairness_group
     if len(group) < 2:
-        return 0
+        return 0, None
     n = len(group)
     low, high = _load_bounds(ctx, group)
     total = fixed_total_load(ctx.data)
@@ -111,12 +130,18 @@ def fairness_deviation(ctx: Context) -> Expr:
     deviations = []
     for e in group:
         deviation = ctx.model.new_int_var(0, high - low, f"load|dev|{ctx.data.engineers[e].id}")
-        ctx.model.add_abs_equality(deviation, ctx.vars.load[e] - mean)  # type: ignore[operator]
+        ctx.model.add(deviation >= ctx.vars.load[e] - mean)  # type: ignore[operator]
+        ctx.model.add(deviation >= mean - ctx.vars.load[e])  # type: ignore[operator]
         deviations.append(deviation)
     if total is not None:
         # redundant: the loads sum to the total, so they are off the floor by the remainder
         ctx.model.add(sum(deviations) >= total - n * (total // n))
-    return sum(deviations)
+
+    def exact(value: Value) -> int:
+        floor = int(value(mean))
+        return sum(abs(int(value(ctx.vars.load[e])) - floor) for e in group)
+
+    return sum(deviations), exact
 
 
 def fixed_total_load(data: TeamData) -> int | None:
@@ -152,7 +177,7 @@ def _load_bounds(ctx: Context, group: list[int]) -> tuple[int, int]:
     return low, high
 
 
-def preferences(ctx: Context) -> Expr:
+def preferences(ctx: Context) -> tuple[Expr, Exact]:
     """Weight of preferences not met: a preferred shift not held, an avoided shift held."""
     data, v = ctx.data, ctx.vars
     cost: Expr = 0
@@ -163,10 +188,10 @@ def preferences(ctx: Context) -> Expr:
                     continue
                 held = v.held(s, e)
                 cost += pref.weight * (held if pref.kind == "avoid" else 1 - held)
-    return cost
+    return cost, None
 
 
-def skill_gap(ctx: Context) -> Expr:
+def skill_gap(ctx: Context) -> tuple[Expr, Exact]:
     """Levels short of 5 in each required or preferred skill of the role, per assignment."""
     data = ctx.data
     literals, coefficients = [], []
@@ -179,4 +204,4 @@ def skill_gap(ctx: Context) -> Expr:
         if gap:
             literals.append(literal)
             coefficients.append(gap)
-    return cp_model.LinearExpr.weighted_sum(literals, coefficients) if literals else 0
+    return (cp_model.LinearExpr.weighted_sum(literals, coefficients) if literals else 0), None

@@ -16,6 +16,7 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 from rotasat.models import Assignment, Instance, ObjectiveTerm, Solution, SolveParameters
@@ -24,7 +25,7 @@ from .data import TeamData, build_team_data
 from .explain import explain_infeasible
 from .figures import incident_figures, team_figures
 from .model import ComponentModel, components
-from .warmstart import greedy_schedule
+from .warmstart import greedy_handlers, greedy_schedule
 
 STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -146,11 +147,11 @@ class _Callback(cp_model.CpSolverSolutionCallback):
 
     def on_solution_callback(self) -> None:
         self.tracker.solutions += 1
-        self.tracker.report(self.run, round(self.objective_value), self.best_objective_bound)
-        if self.tracker.on_schedule is not None:
-            chosen = [[k for k, lit in team.vars.assign.items() if self.value(lit)]
-                      for team in self.run.model.teams]
-            self.tracker.publish(self.run, chosen, round(self.objective_value))
+        # keep every improving schedule as it comes: a stop or a time limit loses nothing, and
+        # what is reported is always the exact cost of a schedule that was kept
+        if _record(self.run, self.value) and self.run.objective is not None:
+            self.tracker.publish(self.run, self.run.chosen, self.run.objective)
+        self.tracker.report(self.run, self.run.objective, self.best_objective_bound)
         if self.tracker.should_stop():
             self.stop_search()
 
@@ -249,22 +250,33 @@ def _warm_start(run: TeamRun, tracker: _Tracker,
     team of 10 over a quarter). Fixing the rotation makes that a propagation (and a quick
     search over the incidents, if any).
     """
-    starts = []
+    starts: list[list[set[tuple[int, int, int]]]] = []
     if initial and any(initial):
         starts.append(initial)
     starts.append([greedy_schedule(d) for d in run.datas])
-    for chosen in starts:
+    part = run.model.incidents
+    attempts = []
+    for chosen in starts:  # with the incidents placed greedily too, then without
+        if part is not None:
+            attempts.append((chosen, greedy_handlers(part, run.datas, chosen)))
+        attempts.append((chosen, {}))
+    for chosen, handlers in attempts:
         probe = run.model.model.clone()
         for team, keys in zip(run.model.teams, chosen, strict=True):
             for key, literal in team.vars.assign.items():
                 probe.add(probe.get_bool_var_from_proto_index(literal.index) == (key in keys))
+        if part is not None:
+            for (i, eid), literal in part.handle.items():
+                if i in handlers:
+                    probe.add(probe.get_bool_var_from_proto_index(literal.index)
+                              == (handlers[i] == eid))
         solver = cp_model.CpSolver()
         solver.parameters.num_workers = 1
         solver.parameters.max_time_in_seconds = 10.0
         solver.parameters.stop_after_first_solution = True
         solver.parameters.catch_sigint_signal = False
         if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            _record(run, solver)
+            _record(run, solver.value)
             run.status = "FEASIBLE"
             tracker.report(run, run.objective, run.bound)
             if run.objective is not None:
@@ -272,26 +284,32 @@ def _warm_start(run: TeamRun, tracker: _Tracker,
             return
 
 
-def _record(run: TeamRun, solver: cp_model.CpSolver) -> None:
-    """Keep the solver's schedule if it beats the best so far, with every variable's value."""
-    # The objective is recomputed from the schedule's own term values: on rare races between
-    # workers CP-SAT's reported objective_value belonged to another solution.
-    values = [int(solver.value(t.value)) for t in run.model.terms]
+def _record(run: TeamRun, value: Callable[[Any], int]) -> bool:
+    """Keep the schedule `value` reads (a solver's or a callback's) if it is strictly better
+    than the best so far, with every variable's value for hints. True when kept.
+
+    The objective is the schedule's exact cost, term by term (slack.py): never CP-SAT's
+    objective_value, which slack inequalities may overstate before the optimum (and which on
+    rare races between workers belonged to another solution).
+    """
+    values = [t.evaluate(value) for t in run.model.terms]
     objective = sum(t.weight * v for t, v in zip(run.model.terms, values, strict=True))
-    if run.objective is None or objective <= run.objective:
-        run.objective = objective
-        run.chosen = [[k for k, lit in team.vars.assign.items() if solver.value(lit)]
-                      for team in run.model.teams]
-        part = run.model.incidents
-        run.handlers = []
-        if part is not None:
-            for i, info in enumerate(part.infos):
-                picked = [e for e in info.allowed if solver.value(part.handle[i, e])]
-                run.handlers.append(picked[0] if picked else None)
-        run.term_values = values
-        proto = run.model.model.proto
-        run.hint = [solver.value(run.model.model.get_int_var_from_proto_index(i))
-                    for i in range(len(proto.variables))]
+    if run.objective is not None and objective >= run.objective:
+        return False
+    run.objective = objective
+    run.chosen = [[k for k, lit in team.vars.assign.items() if value(lit)]
+                  for team in run.model.teams]
+    part = run.model.incidents
+    run.handlers = []
+    if part is not None:
+        for i, info in enumerate(part.infos):
+            picked = [e for e in info.allowed if value(part.handle[i, e])]
+            run.handlers.append(picked[0] if picked else None)
+    run.term_values = values
+    model = run.model.model
+    run.hint = [int(value(model.get_int_var_from_proto_index(i)))
+                for i in range(len(model.proto.variables))]
+    return True
 
 
 def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tracker,
@@ -322,7 +340,7 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
     with _StopWatch(solver, tracker, already_found=run.objective is not None):
         status = STATUS[solver.solve(model, _Callback(run, tracker))]
     if status in ("OPTIMAL", "FEASIBLE"):
-        _record(run, solver)
+        _record(run, solver.value)
         if run.objective is not None:
             tracker.publish(run, run.chosen, run.objective)
         run.bound = max(run.bound, solver.best_objective_bound)

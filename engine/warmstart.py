@@ -23,6 +23,9 @@ from rotasat.models.instance import (
 )
 
 from .data import TeamData
+from .incidents import IncidentPart, duty_points
+
+LONGEST = dt.timedelta(days=29)  # no shift is longer (custom turns are at most 28 days)
 
 
 class _Ledger:
@@ -44,10 +47,12 @@ class _Ledger:
         data = self.data
         shift = data.shifts[s]
         engineer_id = data.engineers[e].id
-        for held in self.held[e]:
+        for held in reversed(self.held[e]):
             other = data.shifts[held]
             if other.overlaps(shift):
                 return False
+            if other.start + LONGEST < shift.start:
+                break
         for index, rule, bound in self.rules:
             if bound is not None and engineer_id not in bound:
                 continue
@@ -71,10 +76,14 @@ class _Ledger:
             return not counted or limit is None or self.counts[index, e] + shift.minutes <= limit
         if isinstance(rule, MinRest):
             rest = dt.timedelta(hours=rule.hours)
-            return all(
-                not (data.shifts[a].end <= shift.start < data.shifts[a].end + rest)
-                for a in self.held[e]
-            )
+            # shifts are placed in time order: only the latest ones can be too close
+            for a in reversed(self.held[e]):
+                end = data.shifts[a].end
+                if end <= shift.start < end + rest:
+                    return False
+                if data.shifts[a].start + LONGEST + rest < shift.start:
+                    break  # held shifts start in time order and last at most LONGEST
+            return True
         if isinstance(rule, MaxWeekends | MaxHolidays):
             burden = data.burden[s, e]
             new = set(burden.weekends if isinstance(rule, MaxWeekends) else burden.holidays)
@@ -144,3 +153,52 @@ def greedy_schedule(data: TeamData) -> set[tuple[int, int, int]]:
                 chosen.add((s, r, best))
                 ledger.place(s, r, best)
     return chosen
+
+
+def greedy_handlers(
+    part: IncidentPart, datas: list[TeamData], chosen: list[set[tuple[int, int, int]]]
+) -> dict[int, str | None]:
+    """Handlers for the incidents given the rotation `chosen`, in arrival order: work that may
+    not interrupt goes to the least-loaded allowed engineer with room left in their reserve, or
+    waits; urgent work goes to the least-loaded allowed engineer. Incidents it cannot place
+    (an on-call owner who is not allowed) are left to CP-SAT."""
+    load: dict[tuple[str, int], int] = defaultdict(int)  # support points per engineer-sprint
+    total: dict[str, int] = defaultdict(int)
+    holders: dict[tuple[int, int], set[str]] = defaultdict(set)  # (team, shift) first role
+    for t, keys in enumerate(chosen):
+        data = datas[t]
+        for s, r, e in keys:
+            eid = data.engineers[e].id
+            points = duty_points(data, s, r)
+            total[eid] += points
+            if (t, s) in part.shift_sprint:
+                load[eid, part.shift_sprint[t, s]] += points
+            if r == 0:
+                holders[t, s].add(eid)
+    duty = dict(load)
+    calm: dict[tuple[str, int], int] = defaultdict(int)
+    decided: dict[int, str | None] = {}
+    for i, info in enumerate(part.infos):
+        allowed = list(info.allowed)
+        if info.owner_duty is not None:
+            allowed = [e for e in allowed if e in holders[info.owner_duty]]
+        fits = []
+        for eid in allowed:
+            k = part.incident_sprint.get((i, eid))
+            if k is None or info.interrupting:
+                fits.append(eid)
+                continue
+            room = max(0, part.limits.get((eid, k), 0) - duty.get((eid, k), 0))
+            if calm[eid, k] + info.effort <= room:
+                fits.append(eid)
+        if not fits:
+            if info.deferrable:
+                decided[i] = None
+            continue
+        best = min(fits, key=lambda eid: (total[eid], info.gaps.get(eid, 0)))
+        decided[i] = best
+        total[best] += info.effort
+        k = part.incident_sprint.get((i, best))
+        if k is not None and not info.interrupting:
+            calm[best, k] += info.effort
+    return decided
