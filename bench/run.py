@@ -38,6 +38,8 @@ CASES = {
     "org10": Case("10 teams of 10", "generate:10:10:91:1", 60.0, "-"),
     "org50": Case("50 teams of 10", "generate:50:10:91:1", 120.0,
                   "build <= 5 s, first feasible <= 15 s, gap <= 1% at 120 s, memory < 2 GB"),
+    "incidents": Case("50 teams of 10, 5,000 incidents", "generate:50:10:91:1:5000", 120.0,
+                      "first feasible <= 20 s, gap <= 2% at 120 s"),
 }
 
 
@@ -47,13 +49,15 @@ def run_once(source: str, time_limit: float, workers: int, seed: int) -> dict[st
     from rotasat.engine import Progress, solve
     from rotasat.engine.baseline import fixed_order
     from rotasat.engine.data import build_team_data
-    from rotasat.engine.model import TeamModel
+    from rotasat.engine.model import ComponentModel, components
     from rotasat.models import Instance, SolveParameters, load
     from rotasat.models.generator import generate
 
     if source.startswith("generate:"):
-        teams, engineers, days, gen_seed = (int(x) for x in source.split(":")[1:])
-        instance = generate(teams, engineers, days, seed=gen_seed)
+        teams, engineers, days, gen_seed, *rest = (int(x) for x in source.split(":")[1:])
+        incidents = rest[0] if rest else 0
+        instance = generate(teams, engineers, days, seed=gen_seed, incidents=incidents,
+                            sprint_days=14 if incidents else None)
     else:
         instance = load(Instance, source)
     first_feasible: list[float] = []
@@ -66,9 +70,13 @@ def run_once(source: str, time_limit: float, workers: int, seed: int) -> dict[st
     solution = solve(instance, SolveParameters(time_limit=time_limit, workers=workers,
                                                seed=seed), on_progress=progress)
     wall = time.perf_counter() - started
-    judged = evaluate(instance, solution.assignments)
+    judged = evaluate(instance, solution.assignments, solution.incidents)
     baseline = evaluate(instance, fixed_order(instance))
-    variables = sum(TeamModel(build_team_data(instance, t)).size for t in instance.teams)
+    variables = sum(
+        ComponentModel(instance, [build_team_data(instance, instance.team(t)) for t in ids],
+                       incidents).size
+        for ids, incidents in components(instance)
+    )
     return {
         "engineers": sum(len(t.engineers) for t in instance.teams),
         "days": instance.horizon.days,

@@ -63,7 +63,7 @@ def solved(instance: Instance, **params: Any) -> Solution:
     """Solve to optimality (small instances) and hold the result against the checker."""
     solution = solve(instance, SolveParameters(time_limit=params.pop("time_limit", 20), **params))
     if solution.status in ("OPTIMAL", "FEASIBLE"):
-        judged = evaluate(instance, solution.assignments)
+        judged = evaluate(instance, solution.assignments, solution.incidents)
         assert judged.feasible, [v.message for v in judged.violations]
         assert judged.objective == solution.objective
         assert {(t.team, t.name): t.value for t in judged.terms} == {
