@@ -188,6 +188,7 @@ def allocation(case: Case, handler: str | None, choice: Choice) -> Violation | N
 
 
 HANDLING = (candidate, pinned, never_deferred, allocation)
+PINNED = Choice(None, "a pinned incident is outside the pattern")
 
 
 def reserve(ledger: Ledger) -> Violation | None:
@@ -374,7 +375,7 @@ def judge_incidents(ctx: Context, given: list[IncidentOutcome] | None) -> Judged
         handler = decided.get(case.id)
         if case.id in decided:
             for rule in HANDLING:
-                found = rule(case, handler, chosen[case.id])
+                found = rule(case, handler, chosen.get(case.id, PINNED))
                 if found is not None:
                     violations.append(found)
         sprint = None

@@ -5,6 +5,9 @@ incident (None: any candidate), and a phrase naming them for messages. Round rob
 pattern with state, a pointer per owner team, so `choices` walks the incidents in (arrival, id)
 order. What the patterns decide depends on the instance and, for the rotating owner, on who holds
 the owner rotation's first role; never on whether other incidents are handled or deferred.
+
+A pinned incident is outside the patterns: its assignee handles it (incidents.pinned), and it
+does not move the round robin's pointer.
 """
 
 from __future__ import annotations
@@ -49,12 +52,10 @@ def round_robin(case: Case, pointer: int, staff: Staff) -> tuple[Choice, int]:
     """The first candidate at or after the pointer in organisation order (cyclically); the
     pointer moves just past them, and stays put when there is no candidate."""
     candidates = case.candidates
-    chosen = candidates.pinned
-    if chosen is None:
-        pool = candidates.pool
-        first = bisect.bisect_left(pool.positions, pointer)  # the first at or after the pointer
-        cyclic = pool.engineers[first:] + pool.engineers[:first]
-        chosen = next((e for e in cyclic if e not in candidates.on_leave), None)
+    pool = candidates.pool
+    first = bisect.bisect_left(pool.positions, pointer)  # the first at or after the pointer
+    cyclic = pool.engineers[first:] + pool.engineers[:first]
+    chosen = next((e for e in cyclic if e not in candidates.on_leave), None)
     if chosen is None:
         return Choice(frozenset(), "the round robin has no candidate to give it to"), pointer
     return (
@@ -78,8 +79,6 @@ class Ranking:
         """The candidate with the highest sum of levels in the required skills; ties to a builder
         of the system, then to organisation order."""
         candidates = case.candidates
-        if candidates.pinned is not None:
-            return candidates.pinned
         incident = case.incident
         skills = tuple(sorted(incident.required_skills))
         key = (candidates.pool, incident.system, skills)
@@ -230,12 +229,14 @@ def _fallback(case: Case, ranking: Ranking, why: str) -> Choice:
 
 
 def choices(cases: list[Case], ctx: Context, staff: Staff) -> dict[str, Choice]:
-    """Each incident's Choice under its owner's allocation pattern."""
+    """Each unpinned incident's Choice under its owner's allocation pattern."""
     ranking = Ranking(staff)
     oncall = OnCall(ctx)
     pointers: dict[str, int] = {}  # owner team -> round robin pointer
     found: dict[str, Choice] = {}
     for case in sorted(cases, key=lambda c: (c.incident.arrival, c.id)):
+        if case.candidates.pinned is not None:
+            continue
         pattern = case.policy.allocation
         if pattern == "round_robin":
             pointer = pointers.get(case.owner.id, 0)

@@ -192,6 +192,7 @@ def test_round_robin_pointer_skips_leave_and_moves_on_deferral():
             incident("i1", day="2027-01-04"),
             incident("i2", day="2027-01-05"),
             incident("i4", day="2027-01-06"),
+            incident("p1", day="2027-01-07", assignee="carol"),
             incident("i5", day="2027-01-08"),
             incident("i6", day="2027-01-09"),
         ],
@@ -204,9 +205,10 @@ def test_round_robin_pointer_skips_leave_and_moves_on_deferral():
     )
     # Pointer 0: i1 → alice (pointer 1); i2: bob on leave → carol (pointer 3), deferred, but the
     # pointer moves all the same; i3: nobody at or after 3 → wraps to alice (pointer 1); i4
-    # (same arrival, later id) → bob (pointer 2); i5: everyone on leave, no candidate, pointer
-    # stays at 2; i6 → carol.
-    plan = {"i1": "alice", "i2": None, "i3": "alice", "i4": "bob", "i5": None, "i6": "carol"}
+    # (same arrival, later id) → bob (pointer 2); p1 is pinned, outside the pattern: the pointer
+    # stays at 2; i5: everyone on leave, no candidate, the pointer stays at 2; i6 → carol.
+    plan = {"i1": "alice", "i2": None, "i3": "alice", "i4": "bob", "p1": "carol", "i5": None,
+            "i6": "carol"}
     assert evaluate(instance, [], decide(instance, plan)).feasible
     wrong = {**plan, "i2": "alice", "i4": "carol", "i6": "alice"}
     assert messages(evaluate(instance, [], decide(instance, wrong))) == [
