@@ -10,7 +10,14 @@ from rotasat.checker import evaluate
 from rotasat.engine import Progress, solve
 from rotasat.engine.baseline import fixed_order
 from rotasat.engine.solve import ScheduleHandler
-from rotasat.models import Assignment, Instance, Solution, SolveParameters, team_shifts
+from rotasat.models import (
+    Assignment,
+    Evaluation,
+    Instance,
+    Solution,
+    SolveParameters,
+    team_shifts,
+)
 
 
 def solve_instance(
@@ -30,8 +37,15 @@ def solve_instance(
     solution = solve(instance, params, on_progress=on_progress, should_stop=should_stop,
                      initial=initial, on_schedule=on_schedule)
     if baseline:
-        solution.baseline = evaluate(instance, fixed_order(instance))
+        solution.baseline = judge_baseline(instance)
     return solution
+
+
+def judge_baseline(instance: Instance) -> Evaluation:
+    """The fixed-order rotation judged by the checker, on the rotation alone: an on-call tool
+    renders turns, not incident allocations, so incidents are left out of its judgement."""
+    rotation_only = instance.model_copy(update={"incidents": []})
+    return evaluate(rotation_only, fixed_order(rotation_only))
 
 
 def plural(count: int, word: str, suffix: str = "s") -> str:

@@ -45,9 +45,9 @@ CASES = {
 
 def run_once(source: str, time_limit: float, workers: int, seed: int) -> dict[str, object]:
     """One solve in this process; prints a JSON record."""
+    from rotasat.api.service import judge_baseline
     from rotasat.checker import evaluate
     from rotasat.engine import Progress, solve
-    from rotasat.engine.baseline import fixed_order
     from rotasat.engine.data import build_team_data
     from rotasat.engine.model import ComponentModel, components
     from rotasat.models import Instance, SolveParameters, load
@@ -71,7 +71,7 @@ def run_once(source: str, time_limit: float, workers: int, seed: int) -> dict[st
                                                seed=seed), on_progress=progress)
     wall = time.perf_counter() - started
     judged = evaluate(instance, solution.assignments, solution.incidents)
-    baseline = evaluate(instance, fixed_order(instance))
+    baseline = judge_baseline(instance)
     variables = sum(
         ComponentModel(instance, [build_team_data(instance, instance.team(t)) for t in ids],
                        incidents).size

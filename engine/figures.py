@@ -14,7 +14,7 @@ from rotasat.models import (
     SprintFigures,
     TeamFigures,
 )
-from rotasat.models.sprints import capacity_minutes, sprint_of, team_sprints
+from rotasat.models.sprints import Sprint, capacity_minutes, sprint_of, team_sprints
 
 from .data import TeamData, preference_matches, round_half_up
 from .incidents import IncidentInfo, IncidentPart, duty_points
@@ -181,10 +181,10 @@ def deferred_target(instance: Instance, info: IncidentInfo) -> str:
         return "backlog"
     day = info.incident.arrival.astimezone(ZoneInfo(info.owner.timezone)).date()
     current = sprint_of(sprints, day)
-    later = [s for s in sprints if current is not None and s.index == current.index + 1]
-    if later:
-        return later[0].label
-    return "the first sprint after the horizon"
+    if current is None:
+        return "backlog"
+    length = current.end - current.start
+    return Sprint(current.index + 1, current.end, current.end + length).label
 
 
 def _sprint_rows(instance: Instance, data: TeamData,

@@ -61,7 +61,7 @@ class ComponentModel:
         self.teams = [TeamModel(d, self.model, self.guards, self.slacks) for d in datas]
         self.terms: list[Term] = [t for team in self.teams for t in team.terms]
         self.incidents: IncidentPart | None = None
-        if incidents:
+        if instance.incidents:  # every team is judged on support once there are incidents
             self.incidents = build_incident_infos(instance, datas, incidents)
             self.terms += add_incidents(self.model, instance, datas,
                                         [t.vars for t in self.teams], self.incidents,

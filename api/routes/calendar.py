@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Response
 from rotasat.models import Instance, Solution
@@ -13,7 +13,7 @@ from ..schemas import Problem
 from ..store import Job, Store, utc
 
 router = APIRouter(prefix="/v1/jobs", tags=["calendars"])
-ERRORS = {
+ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "no such job, engineer or team"},
     409: {"model": Problem, "description": "the job has no schedule yet"},
     422: {"model": Problem, "description": "neither or both of engineer and team"},

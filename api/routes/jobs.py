@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import time
 from collections.abc import AsyncIterator
-from typing import Annotated
+from typing import Annotated, Any
 
 import anyio
 from fastapi import APIRouter, Header, HTTPException, Query, Response
@@ -18,7 +18,9 @@ from ..schemas import JobDetail, JobPage, JobStatus, JobView, Problem
 from ..settings import Settings
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
-NOT_FOUND = {404: {"model": Problem, "description": "no such job (or another tenant's)"}}
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": Problem, "description": "no such job (or another tenant's)"},
+}
 STOP_WAIT = 10.0  # seconds DELETE waits for a running job to hand back its best schedule
 
 

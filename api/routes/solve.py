@@ -33,7 +33,8 @@ async def solve(instance: Instance, params: SyncParamsDep, tenant: TenantDep, jo
     event_log = jobs.event_log(job.id)
     if event_log is not None:
         await anyio.to_thread.run_sync(event_log.finished.wait, settings.sync_wait)
-    job = await anyio.to_thread.run_sync(store.job, job.id) or job
+    stored = await anyio.to_thread.run_sync(lambda: store.job(job.id))
+    job = stored or job
     solution = await anyio.to_thread.run_sync(store.solution, job.id)
     if job.status in ("queued", "running") or solution is None:
         response.status_code = 202
