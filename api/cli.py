@@ -43,6 +43,7 @@ from . import render
 from .progress import LiveProgress
 from .schedule import schedule
 from .service import instance_summary, plural, solve_instance
+from .support_render import support_tables
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -234,6 +235,8 @@ def solve(
             out.print(render.terms_table(solution.terms, solution.objective))
             out.print(render.engineers_table(solution.engineers))
             out.print(render.teams_table(solution.teams))
+            for table in support_tables(solution):
+                out.print(table)
             if solution.baseline is not None and check is not None:
                 violations = len(check.evaluation.violations)
                 out.print(render.baseline_comparison(solution, solution.baseline, violations))
