@@ -28,6 +28,7 @@ def solve_instance(
     baseline: bool = True,
     initial: list[Assignment] | None = None,
     on_schedule: ScheduleHandler | None = None,
+    initial_incidents: dict[str, str | None] | None = None,
 ) -> Solution:
     """Solve `instance` and attach the fixed-order baseline, both judged by the checker.
 
@@ -35,7 +36,8 @@ def solve_instance(
     receives the objective and the whole schedule each time it improves.
     """
     solution = solve(instance, params, on_progress=on_progress, should_stop=should_stop,
-                     initial=initial, on_schedule=on_schedule)
+                     initial=initial, on_schedule=on_schedule,
+                     initial_incidents=initial_incidents)
     if baseline:
         solution.baseline = judge_baseline(instance)
     return solution

@@ -187,11 +187,13 @@ def solve(
     should_stop: Callable[[], bool] | None = None,
     initial: list[Assignment] | None = None,
     on_schedule: ScheduleHandler | None = None,
+    initial_incidents: dict[str, str | None] | None = None,
 ) -> Solution:
     """Solve every team of `instance`; the result carries the schedule and its figures.
 
     `initial` (e.g. the best schedule of an interrupted solve) replaces the greedy warm start of
-    each team it covers, where it keeps every hard rule. `on_schedule` receives the objective
+    each team it covers, where it keeps every hard rule; `initial_incidents` (incident id ->
+    handler, None for deferred) goes with it. `on_schedule` receives the objective
     and schedule of the whole instance whenever it improves.
     """
     params = params or SolveParameters()
@@ -203,7 +205,8 @@ def solve(
     build_time = time.perf_counter() - started
     tracker = _Tracker(runs, started, on_progress, should_stop, on_schedule)
     for run in runs:  # round zero: the initial or greedy schedule, where it keeps the rules
-        _warm_start(run, tracker, [_initial_keys(d, initial or []) for d in run.datas])
+        _warm_start(run, tracker, [_initial_keys(d, initial or []) for d in run.datas],
+                    initial_incidents or {})
 
     if params.deterministic:
         for run in runs:
@@ -242,7 +245,8 @@ def _initial_keys(data: TeamData, initial: list[Assignment]) -> set[tuple[int, i
 
 
 def _warm_start(run: TeamRun, tracker: _Tracker,
-                initial: list[set[tuple[int, int, int]]] | None = None) -> None:
+                initial: list[set[tuple[int, int, int]]] | None = None,
+                initial_incidents: dict[str, str | None] | None = None) -> None:
     """Complete the initial schedule (or else the greedy one) into values for every variable.
 
     CP-SAT follows a complete, feasible hint at once; a hint on the assignment literals alone
@@ -256,6 +260,14 @@ def _warm_start(run: TeamRun, tracker: _Tracker,
     starts.append([greedy_schedule(d) for d in run.datas])
     part = run.model.incidents
     attempts = []
+    if part is not None and initial and any(initial) and initial_incidents:
+        given = {
+            i: initial_incidents[info.incident.id]
+            for i, info in enumerate(part.infos)
+            if info.incident.id in initial_incidents
+            and initial_incidents[info.incident.id] in (None, *info.allowed)
+        }
+        attempts.append((initial, given))
     for chosen in starts:  # with the incidents placed greedily too, then without
         if part is not None:
             attempts.append((chosen, greedy_handlers(part, run.datas, chosen)))
