@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from rotasat.models.calendar import Shift, team_shifts
-from rotasat.models.instance import Engineer, Instance, Role, Rotation, Team
+from rotasat.models.instance import WEEKDAYS, Engineer, Instance, Role, Rotation, Team
 
 from .load import UTC, LoadTable, ShiftFacts
 
@@ -70,6 +70,7 @@ class Context:
     held: list[Held] = field(default_factory=list)
     duties: dict[str, list[Duty]] = field(default_factory=dict)  # engineer id -> by start
     staffing: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (shift, role)
+    wanted: dict[tuple[str, str], int] = field(default_factory=dict)  # (shift, role) head count
     loads: LoadTable = field(default_factory=lambda: LoadTable(frozenset()))
 
     @classmethod
@@ -87,6 +88,10 @@ class Context:
             for t in timed:
                 ctx.shifts[t.id] = t
                 ctx.rotation_shifts[t.rotation.id].append(t)
+            for rotation in team.rotations:
+                for role in rotation.roles:
+                    for sid, count in head_counts(role, ctx.rotation_shifts[rotation.id]).items():
+                        ctx.wanted[sid, role.id] = count
             for engineer in team.engineers:
                 ctx.engineers[engineer.id] = (engineer, team)
                 ctx.zones[engineer.id] = ZoneInfo(team.zone_of(engineer))
@@ -121,6 +126,26 @@ class Context:
     def local(self, engineer: str, moment: dt.datetime) -> str:
         """'2027-01-11 09:00' in the engineer's zone, for messages."""
         return moment.astimezone(self.zones[engineer]).strftime("%Y-%m-%d %H:%M")
+
+
+def head_counts(role: Role, shifts: list[Timed]) -> dict[str, int]:
+    """Shift id -> engineers `role` wants on it: the first entry of `role.head_counts` that
+    matches the shift (date, weekday, shift type, each where given), else `role.head_count`.
+
+    Entries are applied from the last to the first, so the first match is the one left.
+    """
+    wanted = {t.id: role.head_count for t in shifts}
+    on_date: dict[dt.date, list[Timed]] = defaultdict(list)
+    for t in shifts:
+        on_date[t.shift.date].append(t)
+    for entry in reversed(role.head_counts):
+        for t in shifts if entry.date is None else on_date.get(entry.date, []):
+            if entry.shift_type is not None and t.shift.shift_type != entry.shift_type:
+                continue
+            if entry.weekdays and WEEKDAYS[t.shift.date.weekday()] not in entry.weekdays:
+                continue
+            wanted[t.id] = entry.head_count
+    return wanted
 
 
 def may_hold_a_role(team: Team, engineer: Engineer) -> bool:

@@ -21,8 +21,9 @@ def _hm(moment: dt.time) -> str:
 
 
 def coverage(ctx: Context) -> list[Violation]:
-    """Per shift and role: no fewer than head_count unless under-staffing has a weight, no more
-    unless over-staffing has one, and then no more than max_head_count when given."""
+    """Per shift and role: no fewer than the shift's head count unless under-staffing has a
+    weight, no more unless over-staffing has one, and then no more than max_head_count when
+    given."""
     found: list[Violation] = []
     for team in ctx.instance.teams:
         for rotation in team.rotations:
@@ -30,17 +31,18 @@ def coverage(ctx: Context) -> list[Violation]:
                 for role in rotation.roles:
                     names = ctx.staffing.get((timed.id, role.id), [])
                     n = len(names)
+                    wanted = ctx.wanted[timed.id, role.id]
                     who = f" ({', '.join(names)})" if names else ""
                     problem = None
-                    if n < role.head_count and role.understaff_weight is None:
+                    if n < wanted and role.understaff_weight is None:
                         problem = (
                             f"{timed.id} has {n} {role.id}{who}, below the head count of "
-                            f"{role.head_count} (under-staffing is not allowed for this role)"
+                            f"{wanted} (under-staffing is not allowed for this role)"
                         )
-                    elif n > role.head_count and role.overstaff_weight is None:
+                    elif n > wanted and role.overstaff_weight is None:
                         problem = (
                             f"{timed.id} has {n} {role.id}{who}, above the head count of "
-                            f"{role.head_count} (over-staffing is not allowed for this role)"
+                            f"{wanted} (over-staffing is not allowed for this role)"
                         )
                     elif (
                         role.overstaff_weight is not None

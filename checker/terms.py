@@ -90,8 +90,9 @@ def tally(ctx: Context, team: Team) -> Tally:
             under = over = 0
             for timed in ctx.rotation_shifts[rotation.id]:
                 n = len(ctx.staffing.get((timed.id, role.id), []))
-                under += max(0, role.head_count - n)
-                over += max(0, n - role.head_count)
+                wanted = ctx.wanted[timed.id, role.id]
+                under += max(0, wanted - n)
+                over += max(0, n - wanted)
             t.under[(rotation.id, role.id)] = under
             t.over[(rotation.id, role.id)] = over
     return t

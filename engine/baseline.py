@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from rotasat.models import Assignment, Instance, rotation_shifts
 
+from .data import role_head_counts
+
 
 def fixed_order(instance: Instance) -> list[Assignment]:
     assignments = []
@@ -23,15 +25,16 @@ def fixed_order(instance: Instance) -> list[Assignment]:
             on_shift: dict[str, set[str]] = {}
             for offset, role in enumerate(rotation.roles):
                 order = [e for e in members if e.roles is None or role.id in e.roles]
-                for turn, shift in enumerate(shifts):
+                start = offset
+                for shift, need in zip(shifts, role_head_counts(role, shifts), strict=True):
                     taken = on_shift.setdefault(shift.id, set())
                     # walk the order from this turn's position, skipping whoever already holds
                     # another role on the shift, as a planner setting up layers would
-                    start = turn * role.head_count + offset
                     picked = [
                         e for e in (order[(start + k) % len(order)] for k in range(len(order)))
                         if e.id not in taken
-                    ][: role.head_count]
+                    ][:need]
+                    start += need
                     for engineer in picked:
                         taken.add(engineer.id)
                         assignments.append(

@@ -42,25 +42,24 @@ def coverage(ctx: Context) -> dict[str, list[Expr]]:
     terms: dict[str, list[Expr]] = defaultdict(list)
     for (s, r), engineers in data.eligible.items():
         shift, role = data.shifts[s], data.roles(s)[r]
+        need = data.head_count(s, r)
         staffed = sum(v.by_role(s, r, engineers))
         enforce = ctx.guard(("coverage", s, r), _coverage_words(ctx, s, r))
         key = f"{shift.rotation}/{role.id}"
         if role.understaff_weight is None:
-            model.add(staffed >= role.head_count).only_enforce_if(enforce)
+            model.add(staffed >= need).only_enforce_if(enforce)
         elif role.understaff_weight > 0:
             terms[f"understaffing:{key}"].append(
-                ctx.shortfall(staffed, role.head_count, f"{shift.id}|{role.id}|under")
+                ctx.shortfall(staffed, need, f"{shift.id}|{role.id}|under")
             )
         if role.overstaff_weight is None:
-            model.add(staffed <= role.head_count).only_enforce_if(enforce)
+            model.add(staffed <= need).only_enforce_if(enforce)
         else:
             if role.max_head_count is not None:
                 model.add(staffed <= role.max_head_count).only_enforce_if(enforce)
             if role.overstaff_weight > 0:
                 terms[f"overstaffing:{key}"].append(
-                    ctx.excess(
-                        staffed, role.head_count, len(engineers), f"{shift.id}|{role.id}|over"
-                    )
+                    ctx.excess(staffed, need, len(engineers), f"{shift.id}|{role.id}|over")
                 )
     return terms
 
@@ -68,7 +67,8 @@ def coverage(ctx: Context) -> dict[str, list[Expr]]:
 def _coverage_words(ctx: Context, s: int, r: int) -> str:
     data = ctx.data
     shift, role = data.shifts[s], data.roles(s)[r]
-    needs = f"{role.head_count} engineer{'s' if role.head_count != 1 else ''}"
+    need = data.head_count(s, r)
+    needs = f"{need} engineer{'s' if need != 1 else ''}"
     if role.required_skills:
         needs += " with " + ", ".join(f"{k} level {v}" for k, v in role.required_skills.items())
     who = [data.engineers[e].id for e in data.eligible[s, r]]

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 from rotasat.models import Engineer, Instance, Rotation, Shift, Team, team_shifts
 from rotasat.models.instance import (
     WEEKDAYS,
+    HeadCount,
     ObjectiveWeights,
     Preference,
     Role,
@@ -64,9 +65,16 @@ class TeamData:
     history_points: list[int]
     clashes: list[list[int]]  # maximal sets of mutually overlapping shifts
     slots: dict[str, list[list[int]]] = field(default_factory=dict)  # rotation -> slot -> shifts
+    # (shift index, role index) -> engineers wanted: the role's head count on that shift
+    needs: dict[tuple[int, int], int] = field(default_factory=dict)
 
     def roles(self, s: int) -> list[Role]:
         return self.rotation_of[self.shifts[s].rotation].roles
+
+    def head_count(self, s: int, r: int) -> int:
+        """Engineers role r wants on shift s (its first matching head_counts entry, else its
+        head_count): the one place the engine reads a head count."""
+        return self.needs[s, r]
 
     def covering(self, rotation: str, moment: dt.datetime) -> list[int]:
         """Shifts of `rotation` under way at `moment` (start <= moment < end), earliest first."""
@@ -138,6 +146,12 @@ def build_team_data(instance: Instance, team: Team) -> TeamData:
             for role in rotation.roles
         )
     ]
+    needs: dict[tuple[int, int], int] = {}
+    for rotation in team.rotations:
+        mine = [s for s, shift in enumerate(shifts) if shift.rotation == rotation.id]
+        for r, role in enumerate(rotation.roles):
+            counts = role_head_counts(role, [shifts[s] for s in mine])
+            needs.update(((s, r), count) for s, count in zip(mine, counts, strict=True))
     slots: dict[str, list[list[int]]] = {}
     for s, shift in enumerate(shifts):
         slot_list = slots.setdefault(shift.rotation, [])
@@ -158,7 +172,36 @@ def build_team_data(instance: Instance, team: Team) -> TeamData:
         history_points=[round_half_up(Fraction(str(e.history.load_hours)) * 10) for e in engineers],
         clashes=overlap_cliques(shifts),
         slots=slots,
+        needs=needs,
     )
+
+
+def role_head_counts(role: Role, shifts: list[Shift]) -> list[int]:
+    """The head count of `role` on each of `shifts` (of its rotation): that of the first entry
+    of `role.head_counts` matching the shift, else `role.head_count`.
+
+    Entries are grouped by (date, shift type), either possibly None, so each shift looks only at
+    the four groups that can match it, earliest entry first.
+    """
+    groups: dict[tuple[dt.date | None, str | None], list[tuple[int, HeadCount]]] = (
+        defaultdict(list)
+    )
+    for k, entry in enumerate(role.head_counts):
+        groups[entry.date, entry.shift_type].append((k, entry))
+    counts = []
+    for shift in shifts:
+        weekday = WEEKDAYS[shift.date.weekday()]
+        first: tuple[int, int] | None = None  # (entry index, head count)
+        for key in ((shift.date, shift.shift_type), (shift.date, None),
+                    (None, shift.shift_type), (None, None)):
+            for k, entry in groups.get(key, ()):
+                if first is not None and k > first[0]:
+                    break
+                if not entry.weekdays or weekday in entry.weekdays:
+                    first = (k, entry.head_count)
+                    break
+        counts.append(role.head_count if first is None else first[1])
+    return counts
 
 
 # --------------------------------------------------------------------------------------------

@@ -57,10 +57,11 @@ def understaffed_slots(data: TeamData) -> list[str]:
     grouped: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for (s, r), engineers in sorted(data.eligible.items()):
         role = data.roles(s)[r]
-        if role.understaff_weight is not None or len(engineers) >= role.head_count:
+        need = data.head_count(s, r)
+        if role.understaff_weight is not None or len(engineers) >= need:
             continue
         shift = data.shifts[s]
-        needs = f"{role.head_count} engineer{'s' if role.head_count != 1 else ''}"
+        needs = f"{need} engineer{'s' if need != 1 else ''}"
         if role.required_skills:
             needs += " with " + ", ".join(
                 f"{skill} level {level}" for skill, level in role.required_skills.items()

@@ -82,9 +82,9 @@ def team_figures(
     totals = [engineers[e].total_load for e in data.fairness_group]
     under = over = 0
     for (s, r), _ in data.eligible.items():
-        role = data.roles(s)[r]
-        under += max(0, role.head_count - staffed[s, r])
-        over += max(0, staffed[s, r] - role.head_count)
+        need = data.head_count(s, r)
+        under += max(0, need - staffed[s, r])
+        over += max(0, staffed[s, r] - need)
     figures = TeamFigures(
         team=data.team.id,
         engineers=len(totals),

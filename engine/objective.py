@@ -153,10 +153,10 @@ def fixed_total_load(data: TeamData) -> int | None:
     total = sum(data.history_points[e] for e in data.fairness_group)
     for s in range(len(data.shifts)):
         staff = 0
-        for role in data.roles(s):
+        for r, role in enumerate(data.roles(s)):
             if role.understaff_weight is not None or role.overstaff_weight is not None:
                 return None
-            staff += role.head_count
+            staff += data.head_count(s, r)
         points = {data.burden[s, e].points for r in range(len(data.roles(s)))
                   for e in data.eligible[s, r]}
         if len(points) > 1:

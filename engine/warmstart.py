@@ -135,7 +135,7 @@ def greedy_schedule(data: TeamData) -> set[tuple[int, int, int]]:
         for r in sorted(range(len(roles)), key=lambda r: len(data.eligible[s, r])):
             role = roles[r]
             skills = list(role.required_skills) + list(role.preferred_skills)
-            for _ in range(role.head_count):
+            for _ in range(data.head_count(s, r)):
                 candidates = [
                     e for e in data.eligible[s, r]
                     if (s, r, e) not in chosen and ledger.allowed(s, r, e)

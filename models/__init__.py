@@ -4,6 +4,7 @@ from .calendar import Shift, rotation_shifts, team_shifts
 from .errors import InputError, load, parse, read_json
 from .instance import (
     Engineer,
+    HeadCount,
     Holidays,
     Horizon,
     Instance,
@@ -31,6 +32,7 @@ __all__ = [
     "Engineer",
     "EngineerFigures",
     "Evaluation",
+    "HeadCount",
     "Holidays",
     "Horizon",
     "IncidentOutcome",

@@ -122,11 +122,32 @@ class Engineer(Strict):
 # Rotations
 
 
+class HeadCount(Strict):
+    """The head count of some of a role's shifts, e.g. 2 engineers on weekdays and 1 at weekends
+    (`{"weekdays": ["sat", "sun"], "head_count": 1}` over a role head count of 2), or what one
+    date and shift type needs (`{"date": "2027-01-08", "shift_type": "late", "head_count": 3}`).
+
+    An entry matches a shift on `date` (its start date in the rotation's zone) or on one of
+    `weekdays`, and of `shift_type`, each where given; an entry with none matches every shift.
+    The role's first matching entry sets the shift's head count; with none, the role's does.
+    """
+
+    date: dt.date | None = None
+    weekdays: list[Weekday] = Field([], description="empty: every day (or only `date`)")
+    shift_type: Id | None = Field(None, description="one of the rotation's shift types")
+    head_count: int = Field(ge=0, le=100, description="engineers wanted on the matching shifts")
+
+
 class Role(Strict):
     """Coverage for one role on every shift of a rotation."""
 
     id: Id
     head_count: int = Field(1, ge=0, le=100, description="engineers wanted on each shift")
+    head_counts: list[HeadCount] = Field(
+        [],
+        description="head counts by date, weekday or shift type; the first entry matching a "
+        "shift overrides head_count",
+    )
     required_skills: dict[Id, SkillLevel] = Field(
         {}, description="every engineer in this role needs each skill at this level or above"
     )
@@ -744,6 +765,7 @@ def _reference_problems(inst: Instance) -> Any:
                     yield f"{rp}.pattern.windows", f"duplicate window name {dup!r}"
             members = team.rotation_engineers(rotation)
             for o_index, role in enumerate(rotation.roles):
+                yield from _head_count_problems(inst, rotation, role, f"{rp}.roles[{o_index}]")
                 for k, skill in enumerate(role.preferred_skills):
                     if catalogue is not None and skill not in catalogue:
                         yield (
@@ -814,6 +836,26 @@ def _reference_problems(inst: Instance) -> Any:
                 and high < low
             ):
                 yield f"{up}.max", f"max ({high}) is below min ({low}): max must be at least min"
+
+
+def _head_count_problems(inst: Instance, rotation: Rotation, role: Role, where: str) -> Any:
+    """Yield (json path, message) for head counts that could never match as written."""
+    first, last = inst.horizon.start, inst.horizon.end - dt.timedelta(days=1)
+    for k, entry in enumerate(role.head_counts):
+        hp = f"{where}.head_counts[{k}]"
+        if entry.shift_type is not None and entry.shift_type not in rotation.shift_types:
+            yield (
+                f"{hp}.shift_type",
+                f"unknown shift type {entry.shift_type!r}: rotation {rotation.id!r} has "
+                f"{_listing(rotation.shift_types)}",
+            )
+        if entry.date is not None and not first <= entry.date <= last:
+            yield f"{hp}.date", f"{entry.date} is outside the horizon {first} to {last}"
+        if entry.date is not None and entry.weekdays:
+            yield (
+                f"{hp}.weekdays",
+                "give a date or weekdays, not both: a date already names its weekday",
+            )
 
 
 def _listing(values: Any) -> str:

@@ -189,3 +189,18 @@ def test_working_hours_reject_a_shift_across_midnight(make):
         "alice holds oncall/2027-01-04 (primary) but it runs 2027-01-04 09:00 to 2027-01-05 "
         "09:00 UTC, outside working hours 09:00-17:00 mon,tue,wed,thu,fri: it ends on another day"
     )
+
+
+def test_coverage_follows_the_first_matching_head_count(make):
+    role = {"id": "primary", "required_skills": {"linux": 3},
+            "head_counts": [{"date": "2027-01-05", "head_count": 2},
+                            {"weekdays": ["tue", "sun"], "head_count": 0}]}
+    instance = make(rotation={"roles": [role]})
+    # Tuesday the 5th wants 2 (the first entry), Sunday none, every other day 1.
+    week = rota(instance, "oncall", "alice bob carol alice bob carol alice")
+    assert messages(evaluate(instance, week)) == [
+        "oncall/2027-01-05 has 1 primary (bob), below the head count of 2 (under-staffing is "
+        "not allowed for this role)",
+        "oncall/2027-01-10 has 1 primary (alice), above the head count of 0 (over-staffing is "
+        "not allowed for this role)",
+    ]

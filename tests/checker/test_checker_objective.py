@@ -145,3 +145,14 @@ def test_objective_sums_the_terms_of_every_team(two_teams, make):
         ("web", "fairness_spread", 0),
     ]
     assert result.objective == 1340
+
+
+def test_staffing_terms_follow_each_shifts_head_count(make):
+    role = {"id": "primary", "understaff_weight": 100, "overstaff_weight": 1,
+            "head_counts": [{"weekdays": ["sat", "sun"], "head_count": 2}]}
+    instance = make(rotation={"roles": [role]})
+    # One each day: Saturday and Sunday want two (2 missing); Monday gets a second (1 extra).
+    schedule = [*rota(instance, "oncall", WEEK), record(instance, "oncall/2027-01-04", "bob")]
+    result = evaluate(instance, schedule)
+    assert term(result, "understaffing:oncall/primary") == (2, 100, 200)
+    assert term(result, "overstaffing:oncall/primary") == (1, 1, 1)

@@ -31,3 +31,11 @@ def test_blind_to_leave_and_skills_so_the_checker_finds_broken_rules():
     judged = evaluate(instance, fixed_order(instance))
     assert not judged.feasible
     assert {v.rule for v in judged.violations} == {"leave", "required_skills"}
+
+
+def test_takes_each_shifts_own_head_count():
+    role = {"id": "primary", "head_counts": [{"date": "2027-01-05", "head_count": 2}]}
+    instance = team_instance([engineer("a"), engineer("b"), engineer("c")], days=3, roles=[role])
+    assert [(x.shift[-2:], x.engineer) for x in fixed_order(instance)] == [
+        ("04", "a"), ("05", "b"), ("05", "c"), ("06", "a")
+    ]

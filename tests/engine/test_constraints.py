@@ -115,3 +115,26 @@ def test_within_working_hours_gives_each_window_to_its_region():
     assert {a.shift_type: a.engineer for a in solution.assignments} == {
         "apac": "ravi", "emea": "jana"
     }
+
+
+def test_head_counts_by_date_and_weekday_first_match_wins():
+    # Two wanted on weekdays, three on Wednesday the 6th, one at weekends; the Saturday entry
+    # comes after the weekend one, so Saturday keeps one. Two engineers cannot staff Wednesday
+    # three times over: one person-shift short at 100, the optimum.
+    role = {
+        "id": "primary", "head_count": 2, "understaff_weight": 100,
+        "head_counts": [
+            {"date": "2027-01-06", "head_count": 3},
+            {"weekdays": ["sat", "sun"], "head_count": 1},
+            {"date": "2027-01-09", "head_count": 3},
+        ],
+    }
+    instance = team_instance([engineer("alice"), engineer("bob")], days=7, roles=[role])
+    solution = solved(instance)
+    assert solution.status == "OPTIMAL"
+    assert solution.objective == 100
+    per_day: dict[str, int] = {}
+    for a in solution.assignments:
+        per_day[a.shift] = per_day.get(a.shift, 0) + 1
+    assert list(per_day.values()) == [2, 2, 2, 2, 2, 1, 1]
+    assert solution.teams[0].understaffed == 1

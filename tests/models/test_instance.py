@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 import json
 from collections.abc import Callable
 from pathlib import Path
@@ -559,3 +560,42 @@ def test_a_compact_dump_loads_back() -> None:
     instance = load(Instance, INSTANCES / "quarter-12.json")
     compact = instance.model_dump(mode="json", exclude_defaults=True)
     assert parse(Instance, compact, "dump.json") == instance
+
+
+def test_head_counts_by_weekday_and_date_are_valid() -> None:
+    data = copy.deepcopy(BASE)
+    data["teams"][0]["rotations"][0]["roles"][0].update(
+        head_count=2,
+        head_counts=[
+            {"date": "2027-01-08", "head_count": 0},
+            {"weekdays": ["sat", "sun"], "shift_type": "turn", "head_count": 1},
+        ],
+    )
+    role = parse(Instance, data, "x.json").teams[0].rotations[0].roles[0]
+    assert [(h.date, h.weekdays, h.head_count) for h in role.head_counts] == [
+        (dt.date(2027, 1, 8), [], 0), (None, ["sat", "sun"], 1)
+    ]
+
+
+def test_head_counts_name_the_entry_that_cannot_match() -> None:
+    def change(d: dict[str, Any]) -> None:
+        rotation(d)["roles"][0]["head_counts"] = [
+            {"shift_type": "late", "head_count": 1},
+            {"date": "2027-01-18", "head_count": 1},
+            {"date": "2027-01-05", "weekdays": ["tue"], "head_count": 1},
+            {"weekdays": ["fri"], "head_count": 101},
+        ]
+
+    assert messages(change) == [
+        "x.json: teams[0].rotations[0].roles[0].head_counts[3].head_count: Input should be less "
+        "than or equal to 100 (got 101)",
+    ]
+    del_101 = messages(lambda d: (change(d), rotation(d)["roles"][0]["head_counts"].pop()))
+    assert del_101 == [
+        "x.json: teams[0].rotations[0].roles[0].head_counts[0].shift_type: unknown shift type "
+        "'late': rotation 'ops-oncall' has 'turn'",
+        "x.json: teams[0].rotations[0].roles[0].head_counts[1].date: 2027-01-18 is outside the "
+        "horizon 2027-01-04 to 2027-01-17",
+        "x.json: teams[0].rotations[0].roles[0].head_counts[2].weekdays: give a date or "
+        "weekdays, not both: a date already names its weekday",
+    ]
