@@ -35,6 +35,7 @@ from rich.console import Group, RenderableType
 from rich.table import Table
 from rich.text import Text
 from rotasat.models import InputError, Solution, SprintFigures
+from rotasat.models.errors import read_text
 from rotasat.models.solution import Record
 
 WINDOW = 6  # sprints: a quarter of two-week sprints
@@ -169,18 +170,8 @@ class RetroReport(Record):
 
 def read_actuals(path: str | Path) -> Actuals:
     """Read the actuals CSV; a missing, unreadable or headless file is an InputError."""
-    source = str(path)
-    try:
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError([f"{source}: no such file"]) from None
-    except IsADirectoryError:
-        raise InputError([f"{source}: is a directory, expected a CSV file"]) from None
-    except UnicodeDecodeError:
-        raise InputError([f"{source}: not UTF-8 text, expected a CSV file"]) from None
-    except OSError as error:
-        raise InputError([f"{source}: cannot read: {error.strerror}"]) from None
-    return parse_actuals(text, source)
+    text = read_text(path, expected="a CSV file", encoding="utf-8-sig")
+    return parse_actuals(text, str(path))
 
 
 def parse_actuals(text: str, source: str) -> Actuals:

@@ -121,20 +121,24 @@ def parse(model: type[Model], data: Any, source: str) -> Model:
         raise InputError([f"{source}: {line}" for line in describe(error)]) from None
 
 
-def read_json(path: str | Path) -> Any:
-    """Read a JSON document, raising InputError for a missing file or malformed JSON."""
+def read_text(path: str | Path, expected: str = "a JSON file", encoding: str = "utf-8") -> str:
+    """A file's text, raising InputError that says why it cannot be read and what was expected."""
     source = str(path)
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        return Path(path).read_text(encoding=encoding)
     except FileNotFoundError:
         raise InputError([f"{source}: no such file"]) from None
     except IsADirectoryError:
-        raise InputError([f"{source}: is a directory, expected a JSON file"]) from None
+        raise InputError([f"{source}: is a directory, expected {expected}"]) from None
     except UnicodeDecodeError:
-        raise InputError([f"{source}: not UTF-8 text, expected a JSON file"]) from None
+        raise InputError([f"{source}: not UTF-8 text, expected {expected}"]) from None
     except OSError as error:
         raise InputError([f"{source}: cannot read: {error.strerror}"]) from None
-    return loads(text, source)
+
+
+def read_json(path: str | Path) -> Any:
+    """Read a JSON document, raising InputError for a missing file or malformed JSON."""
+    return loads(read_text(path), str(path))
 
 
 def loads(text: str | bytes, source: str) -> Any:
