@@ -62,6 +62,11 @@ def team_instance(
 def solved(instance: Instance, **params: Any) -> Solution:
     """Solve to optimality (small instances) and hold the result against the checker."""
     solution = solve(instance, SolveParameters(time_limit=params.pop("time_limit", 20), **params))
+    return audited(instance, solution)
+
+
+def audited(instance: Instance, solution: Solution) -> Solution:
+    """Hold a solution against the independent checker: every hard rule, objective and term."""
     if solution.status in ("OPTIMAL", "FEASIBLE"):
         judged = evaluate(instance, solution.assignments, solution.incidents)
         assert judged.feasible, [v.message for v in judged.violations]

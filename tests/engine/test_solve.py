@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from engine_support import engineer, solved, team_instance
+from engine_support import audited, engineer, solved, team_instance
 from rotasat.engine import solve
 from rotasat.models import Instance, SolveParameters
 
@@ -38,8 +38,8 @@ def test_deterministic_mode_repeats_itself():
         weights={"fairness_spread": 2, "fairness_deviation": 1, "skill": 5},
     )
     params = SolveParameters(time_limit=1.0, workers=2, deterministic=True, seed=3)
-    first = solve(instance, params)
-    second = solve(instance, params)
+    first = audited(instance, solve(instance, params))
+    second = audited(instance, solve(instance, params))
     assert first.objective == second.objective
     assert [a.engineer for a in first.assignments] == [a.engineer for a in second.assignments]
 
@@ -48,7 +48,8 @@ def test_progress_reports_improving_solutions():
     seen = []
     instance = team_instance([engineer(f"e{i}") for i in range(4)], days=7,
                              weights={"fairness_spread": 1})
-    solution = solve(instance, SolveParameters(time_limit=5), on_progress=seen.append)
+    solution = audited(instance, solve(instance, SolveParameters(time_limit=5),
+                                       on_progress=seen.append))
     assert seen and seen[-1].objective == solution.objective
     assert all(p.elapsed >= 0 and p.teams == 1 for p in seen)
 
@@ -57,7 +58,8 @@ def test_stop_request_keeps_the_best_schedule():
     instance = team_instance([engineer(f"e{i}") for i in range(6)], days=28,
                              rules=[{"rule": "min_rest", "hours": 24}],
                              weights={"fairness_spread": 1, "fairness_deviation": 1})
-    solution = solve(instance, SolveParameters(time_limit=30), should_stop=lambda: True)
+    solution = audited(instance, solve(instance, SolveParameters(time_limit=30),
+                                       should_stop=lambda: True))
     assert solution.status in ("FEASIBLE", "OPTIMAL")
     assert solution.wall_time < 10
     assert len(solution.assignments) == 28

@@ -5,10 +5,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from rotasat.engine import solve
-from rotasat.models import Assignment, Instance, SolveParameters, load
+from engine_support import audited
+from rotasat.engine import solve as engine_solve
+from rotasat.models import Assignment, Instance, Solution, SolveParameters, load
 
 WEEKLY = Path(__file__).resolve().parents[2] / "instances" / "weekly-6.json"
+
+
+def solve(instance: Instance, params: SolveParameters, **options: object) -> Solution:
+    """The engine's solve, every result held against the independent checker."""
+    return audited(instance, engine_solve(instance, params, **options))  # type: ignore[arg-type]
 
 
 def triples(assignments: list[Assignment]) -> set[tuple[str, str, str]]:
@@ -17,7 +23,8 @@ def triples(assignments: list[Assignment]) -> set[tuple[str, str, str]]:
 
 def test_on_schedule_hears_improving_schedules_ending_with_the_result():
     heard: list[tuple[int, list[Assignment]]] = []
-    solution = solve(load(Instance, WEEKLY), SolveParameters(time_limit=10),
+    instance = load(Instance, WEEKLY)
+    solution = solve(instance, SolveParameters(time_limit=10),
                      on_schedule=lambda objective, schedule: heard.append((objective, schedule)))
     assert solution.status == "OPTIMAL"
     objectives = [objective for objective, _ in heard]
