@@ -569,7 +569,7 @@ def serve(
 # Import from ticket systems
 
 import_app = typer.Typer(
-    help="Read incidents from ticket-system exports.",
+    help="Read incidents from ticket-system exports, or staff-rostering benchmark files.",
     no_args_is_help=True,
     rich_markup_mode="markdown",
 )
@@ -653,6 +653,37 @@ def import_incidents(
                   soft_wrap=True)
         raise typer.Exit(1)
     err.print(Text(written, style="dim"), soft_wrap=True)
+
+
+@import_app.command("nrp")
+@user_errors
+def import_nrp(
+    source: Annotated[
+        Path,
+        typer.Argument(metavar="InstanceN.txt", help="a shift scheduling benchmark file (Curtois "
+                       "& Qu's format)", show_default=False),
+    ],
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="OUT.json", help="write here instead of stdout"),
+    ] = None,
+) -> None:
+    """Convert a staff-rostering benchmark file into an instance (day 0 is Monday 2027-01-04).
+
+    Its rules become ordinary hard rules and its requests preferences; `rotasat solve` reports
+    the benchmark's objective. Exit code 2, with the file and line, on a malformed file.
+    """
+    from rotasat.models import nrp
+
+    if output is not None:
+        check_writable(output)
+    text = json.dumps(nrp.import_file(source), indent=2)
+    if output is None:
+        typer.echo(text)
+    else:
+        write_text(output, text + "\n")
+        console(stderr=True).print(Text(f"{source} written to {output}", style="dim"),
+                                   soft_wrap=True)
 
 
 # --------------------------------------------------------------------------------------------

@@ -148,3 +148,41 @@ def test_unusable_input_exits_2_with_one_line_per_problem(tmp_path: Path) -> Non
         assert result.stderr.startswith(expected), (case, result.stderr)
         assert result.stdout == "", case
         assert "Traceback" not in result.output, case
+
+
+# `rotasat import nrp` ---------------------------------------------------------------------------
+
+INSTANCE1 = ROOT / "tests" / "fixtures" / "Instance1.txt"  # the benchmark's Instance1
+
+
+def test_nrp_import_then_solve_reports_the_benchmark_objective(tmp_path: Path) -> None:
+    out = tmp_path / "i1" / "instance.json"
+    imported = CliRunner().invoke(app, ["import", "nrp", str(INSTANCE1), "-o", str(out)],
+                                  env=WIDE)
+    assert imported.exit_code == 0, imported.output
+    assert imported.stderr.strip() == f"{INSTANCE1} written to {out}"
+    assert load(Instance, out).name == "Instance1"
+    solved = CliRunner().invoke(app, ["solve", str(out), "--json", "--no-baseline", "-q"],
+                                env=WIDE)
+    assert solved.exit_code == 0, solved.output  # 3 if the checker disagreed
+    solution = json.loads(solved.stdout)
+    assert (solution["status"], solution["objective"]) == ("OPTIMAL", 607)
+
+
+def test_nrp_import_prints_to_stdout_without_output() -> None:
+    result = CliRunner().invoke(app, ["import", "nrp", str(INSTANCE1)], env=WIDE)
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["horizon"] == {"start": "2027-01-04", "days": 14}
+
+
+def test_nrp_import_of_a_malformed_file_exits_2_with_file_and_line(tmp_path: Path) -> None:
+    bad = tmp_path / "Instance1.txt"
+    bad.write_text(INSTANCE1.read_text().replace("D,480,", "D,48O,"))
+    result = CliRunner().invoke(app, ["import", "nrp", str(bad)], env=WIDE)
+    assert result.exit_code == 2
+    assert result.stderr.splitlines() == [
+        f"error: {bad}: line 9: length of shift D '48O' is not a whole number"
+    ]
+    missing = CliRunner().invoke(app, ["import", "nrp", str(tmp_path / "none.txt")], env=WIDE)
+    assert missing.exit_code == 2
+    assert missing.stderr.strip() == f"error: {tmp_path / 'none.txt'}: no such file"
