@@ -23,7 +23,8 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .jobs import JobManager, QueueFull
-from .routes import calendar, health, jobs, solve, validate
+from .routes import calendar, compare, health, jobs, solve, validate
+from .schemas import CompareRequest
 from .settings import Settings, get_settings
 from .store import Store
 
@@ -54,7 +55,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         strict_content_type=False,  # `curl -d @instance.json` sends a form content type
     )
     app.state.settings = settings or get_settings()
-    for module in (health, validate, solve, jobs, calendar):
+    for module in (health, validate, solve, jobs, compare, calendar):
         app.include_router(module.router)
     app.add_exception_handler(RequestValidationError, bad_request)  # type: ignore[arg-type]
     app.add_exception_handler(InputError, input_error)  # type: ignore[arg-type]
@@ -80,7 +81,8 @@ class _Errors:
 
 async def bad_request(request: Request, error: RequestValidationError) -> JSONResponse:
     """422 with one 'where: JSON path: problem' line per problem. Every body of this API is an
-    instance, so body problems are found again by the CLI's own parse(), word for word."""
+    instance, or (POST /v1/compare) a comparison request holding one, so body problems are found
+    again by the CLI's own parse(), word for word."""
     kind = request.headers.get("content-type", "")
     if kind and "json" not in kind.split(";")[0]:
         return JSONResponse({"detail": [
@@ -101,15 +103,28 @@ async def bad_request(request: Request, error: RequestValidationError) -> JSONRe
 
 
 async def body_problems(request: Request) -> list[str]:
-    """What `rotasat validate` would say about the body, with 'body' for the file name."""
+    """What `rotasat validate` would say about the body, with 'body' for the file name; for a
+    comparison, about its instance and its policies."""
     raw = await request.body()
+    route = request.scope.get("route")
+    comparing = getattr(route, "path", None) == "/v1/compare"
     if not raw.strip():
-        return ["body: empty: expected an instance as a JSON object"]
+        return [f"body: empty: expected {'a comparison' if comparing else 'an instance'} as a "
+                "JSON object"]
     try:
-        parse(Instance, loads(raw, "body"), "body")
+        data = loads(raw, "body")
+        if not comparing:
+            parse(Instance, data, "body")
+            return ["body: not an instance"]  # pragma: no cover - FastAPI and parse() agree
+        try:
+            parse(CompareRequest, data, "body")
+            problems = []
+        except InputError as found:
+            problems = found.messages
+        problems += compare.body_problems(data, request.app.state.settings)
+        return problems or ["body: not a comparison"]  # pragma: no cover - as above
     except InputError as problems:
         return problems.messages
-    return ["body: not an instance"]  # pragma: no cover - FastAPI and parse() agree
 
 
 async def input_error(_: Request, error: InputError) -> JSONResponse:

@@ -41,6 +41,7 @@ from zoneinfo import ZoneInfo
 from pydantic import Field
 from rich.table import Table
 from rich.text import Text
+from rotasat.engine import Progress
 from rotasat.models import (
     InputError,
     Instance,
@@ -295,13 +296,17 @@ Solver = Callable[[Instance, SolveParameters], Solution]
 
 
 def _solve(instance: Instance, params: SolveParameters,
-           seed: Solution | None = None) -> Solution:
+           seed: Solution | None = None,
+           on_progress: Callable[[Progress], None] | None = None,
+           should_stop: Callable[[], bool] | None = None) -> Solution:
     """Solve one variant; `seed` (a schedule of another policy) is its starting point."""
     if seed is None or not seed.assignments:
-        return service.solve_instance(instance, params, baseline=False)
+        return service.solve_instance(instance, params, baseline=False, on_progress=on_progress,
+                                      should_stop=should_stop)
     handlers = {o.incident: o.handler for o in seed.incidents}
     return service.solve_instance(instance, params, baseline=False, initial=seed.assignments,
-                                  initial_incidents=handlers)
+                                  initial_incidents=handlers, on_progress=on_progress,
+                                  should_stop=should_stop)
 
 
 def compare(
@@ -311,13 +316,20 @@ def compare(
     team: str | None = None,
     on_solved: Callable[[PolicyChoice, Solution], None] | None = None,
     solver: Solver | None = None,
+    on_started: Callable[[PolicyChoice], None] | None = None,
+    on_progress: Callable[[PolicyChoice, Progress], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> Comparison:
     """Solve `instance` under each policy with the same parameters and tabulate the figures.
 
     A string names a preset (never a file: the HTTP API passes what clients send; the CLI reads
     policy files with `policy_choice` first). Every policy is checked and applied before the
-    first solve. `on_solved` hears each solution as it comes; `solver` replaces
-    `service.solve_instance` (tests).
+    first solve. `on_started` hears each policy as its solve begins, `on_progress` its progress,
+    `on_solved` its solution; `solver` replaces `service.solve_instance` (tests).
+
+    `should_stop` (polled, as in a solve) stops the comparison early: the policy being solved
+    keeps its best schedule, the ones not started are left out, and the table covers the
+    policies solved (in their given order).
     """
     if not policies:
         raise InputError(["--policy: give at least one policy to compare"])
@@ -337,17 +349,32 @@ def compare(
     order = sorted(range(len(choices)), key=lambda k: optimised[k])
     solved: dict[int, Solution] = {}
     for k in order:
+        if should_stop is not None and should_stop():
+            break
         seed = None
         if solver is None and optimised[k]:
             done = [x for x in solved.values() if x.objective is not None]
             seed = min(done, key=lambda x: x.objective or 0) if done else None
-        solution = solver(variants[k], params) if solver else _solve(variants[k], params, seed)
+        if on_started is not None:
+            on_started(choices[k])
+        if solver is not None:
+            solution = solver(variants[k], params)
+        else:
+            solution = _solve(variants[k], params, seed, _heard(on_progress, choices[k]),
+                              should_stop)
         if on_solved is not None:
             on_solved(choices[k], solution)
         solved[k] = solution
-    runs = [(choices[k], solved[k]) for k in range(len(choices))]
+    runs = [(choices[k], solved[k]) for k in range(len(choices)) if k in solved]
     return tabulate(instance, runs, params, team)
 
+
+def _heard(on_progress: Callable[[PolicyChoice, Progress], None] | None,
+           choice: PolicyChoice) -> Callable[[Progress], None] | None:
+    """The solve's progress handler: `on_progress` told which policy it is about."""
+    if on_progress is None:
+        return None
+    return lambda progress: on_progress(choice, progress)
 
 
 def tabulate(

@@ -73,19 +73,25 @@ def unprocessable(messages: list[str]) -> HTTPException:
     return HTTPException(422, messages)
 
 
-def check_size(instance: Instance, settings: Settings) -> None:
-    """422 when the instance is larger than this server solves."""
+def size_problems(instance: Instance, settings: Settings, where: str = "body: ") -> list[str]:
+    """What makes the instance larger than this server solves; `where` names it."""
     problems = []
     engineers = sum(len(t.engineers) for t in instance.teams)
     if len(instance.teams) > settings.max_teams:
-        problems.append(f"body: teams: {len(instance.teams)} teams, more than this server "
+        problems.append(f"{where}teams: {len(instance.teams)} teams, more than this server "
                         f"solves ({settings.max_teams})")
     if engineers > settings.max_engineers:
-        problems.append(f"body: teams: {engineers} engineers in all, more than this server "
+        problems.append(f"{where}teams: {engineers} engineers in all, more than this server "
                         f"solves ({settings.max_engineers})")
     if instance.horizon.days > settings.max_days:
-        problems.append(f"body: horizon.days: {instance.horizon.days} days, more than this "
+        problems.append(f"{where}horizon.days: {instance.horizon.days} days, more than this "
                         f"server solves ({settings.max_days})")
+    return problems
+
+
+def check_size(instance: Instance, settings: Settings) -> None:
+    """422 when the instance is larger than this server solves."""
+    problems = size_problems(instance, settings)
     if problems:
         raise unprocessable(problems)
 

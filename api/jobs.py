@@ -6,6 +6,11 @@ best schedule. Solves never run in the server's event loop: each runs in one of
 `settings.workers` processes (see worker.py). One dispatcher thread reads the workers' events,
 records them in the store and in each job's event log (what the SSE stream follows), and hands
 queued jobs to idle workers.
+
+A job is a solve or a comparison of policies (`api.compare.compare` in the worker, one policy
+after another). A comparison's event log has a `policy` event per policy solved, then `end`;
+stopping it keeps the policies solved and the current one's best schedule; resuming an
+interrupted one solves every policy again.
 """
 
 from __future__ import annotations
@@ -25,8 +30,9 @@ from typing import Any
 
 from rotasat.models import Instance, Solution, SolveParameters
 
+from .schemas import CompareProgress, PolicyState
 from .settings import Settings
-from .store import Job, Store, now
+from .store import CompareJob, Job, Store, now
 from .worker import worker_main
 
 log = logging.getLogger("rotasat.api")
@@ -83,21 +89,37 @@ class Slot:
 
 @dataclass
 class Active:
-    """What the server keeps about a running job."""
+    """What the server keeps about a running job (a comparison: each policy's state too)."""
 
     params: SolveParameters
     bound: float | None = None
     cancel: bool = False
     started: float = field(default_factory=time.monotonic)
+    policies: list[PolicyState] | None = None
 
 
 def end_data(job: Job) -> dict[str, Any]:
     """The data of a job's `end` event."""
+    progress = CompareProgress.of(job)
+    if progress is not None:
+        return {"status": job.status, "done": progress.done, "total": progress.total,
+                "elapsed": job.elapsed, "error": job.error}
     return {
         "status": job.status, "solution_status": job.solution_status,
         "objective": job.objective, "bound": job.bound, "gap": job.gap,
         "elapsed": job.elapsed, "error": job.error,
     }
+
+
+def waiting(policies: list[PolicyState]) -> str:
+    """A comparison's progress before it starts: every policy waiting (JSON)."""
+    return json.dumps([PolicyState(name=p.name, description=p.description).model_dump()
+                       for p in policies])
+
+
+def states(job: Job) -> list[PolicyState]:
+    assert job.comparing is not None
+    return [PolicyState.model_validate(item) for item in json.loads(job.comparing.progress)]
 
 
 class JobManager:
@@ -171,11 +193,12 @@ class JobManager:
 
     # -- requests ----------------------------------------------------------------------------
 
-    def submit(self, tenant: str, instance: Instance, params: SolveParameters) -> Job:
-        """Store a job and queue it, or raise QueueFull."""
+    def submit(self, tenant: str, instance: Instance, params: SolveParameters,
+               compare: CompareJob | None = None) -> Job:
+        """Store a job (a comparison, given its request) and queue it, or raise QueueFull."""
         with self.lock:
             self._check_room()
-            job = self.store.add_job(tenant, instance, params)
+            job = self.store.add_job(tenant, instance, params, compare)
             self.waiting.append(job.id)
             self._log(job.id)
             self._dispatch()
@@ -210,6 +233,8 @@ class JobManager:
                 params = params.model_copy(update={"time_limit": time_limit})
             self.store.update_job(job.id, status="queued", finished_at=None, error=None,
                                   resumed=job.resumed + 1, parameters=params.model_dump_json())
+            if job.comparing is not None:
+                self.store.restart_compare(job.id, waiting(states(job)))
             self.waiting.append(job.id)
             self.logs.pop(job.id, None)
             self._log(job.id)
@@ -257,16 +282,22 @@ class JobManager:
                 job = self.store.job(self.waiting.popleft())
                 if job is None or job.status != "queued":
                     continue
-                initial = self.store.best_schedule(job.id) if job.resumed else []
                 params = job.params
+                active = Active(params)
+                if job.comparing is None:
+                    initial = self.store.best_schedule(job.id) if job.resumed else []
+                    extra = json.dumps([a.model_dump(mode="json") for a in initial])
+                else:
+                    active.policies = states(job)
+                    extra = json.dumps({"team": job.comparing.team,
+                                        "policies": json.loads(job.comparing.policies)})
                 slot.stop.clear()
                 slot.job_id, slot.started = job.id, time.monotonic()
-                slot.time_limit = params.time_limit
-                self.active[job.id] = Active(params)
+                slot.time_limit = params.time_limit * len(active.policies or [None])
+                self.active[job.id] = active
                 self.store.update_job(job.id, status="running", started_at=now())
-                slot.tasks.put((job.id, self.store.instance(job).model_dump_json(),
-                                params.model_dump_json(),
-                                json.dumps([a.model_dump(mode="json") for a in initial])))
+                slot.tasks.put((job.kind, job.id, self.store.instance(job).model_dump_json(),
+                                params.model_dump_json(), extra))
 
     def _check_workers(self) -> None:
         with self.lock:
@@ -285,7 +316,9 @@ class JobManager:
         active = self.active.get(job_id)
         if active is None:
             return
-        if kind == "progress":
+        if active.policies is not None:
+            self._handle_compare(kind, job_id, data, active, active.policies)
+        elif kind == "progress":
             active.bound = data["bound"]
             self.store.update_job(job_id, objective=data["objective"], bound=data["bound"],
                                   gap=data["gap"], elapsed=data["elapsed"],
@@ -318,6 +351,44 @@ class JobManager:
                 self._finish(job_id, "cancelled" if active.cancel else "completed", solution)
         elif kind == "failed":
             self._finish(job_id, "failed", error=data)
+
+    def _handle_compare(self, kind: str, job_id: str, data: Any, active: Active,
+                        policies: list[PolicyState]) -> None:
+        """A comparison's events: `policy` (one starts), `progress` (of the one being solved),
+        `solved` (one is over: its solution), `done` (the table), `failed`."""
+        if kind == "policy":
+            policies[data["index"]].state = "running"
+            self.store.update_compare(job_id, progress=self._states_json(policies))
+            self.store.update_job(job_id, objective=None, bound=None, gap=None, solutions=0,
+                                  elapsed=data["elapsed"])
+        elif kind == "progress":
+            self.store.update_job(job_id, objective=data["objective"], bound=data["bound"],
+                                  gap=data["gap"], elapsed=data["elapsed"],
+                                  solutions=data["solutions"])
+        elif kind == "solved":
+            index = data["index"]
+            solution = Solution.model_validate_json(data["solution"])
+            self.store.save_policy_solution(job_id, index, solution)
+            state = policies[index]
+            state.state = "stopped" if data["stopped"] else "solved"
+            state.status, state.objective = solution.status, solution.objective
+            state.bound, state.gap = solution.bound, solution.gap
+            state.wall_time = solution.wall_time
+            self.store.update_compare(job_id, progress=self._states_json(policies))
+            done = sum(p.state in ("solved", "stopped") for p in policies)
+            self._log(job_id).add("policy", {"position": index, **state.model_dump(),
+                                             "done": done, "total": len(policies)})
+        elif kind == "done":
+            self.store.update_compare(job_id, comparison=data["comparison"])
+            self.store.update_job(job_id, objective=None, bound=None, gap=None, solutions=0,
+                                  elapsed=data["elapsed"])
+            self._finish(job_id, "cancelled" if active.cancel else "completed")
+        elif kind == "failed":
+            self._finish(job_id, "failed", error=data)
+
+    @staticmethod
+    def _states_json(policies: list[PolicyState]) -> str:
+        return json.dumps([p.model_dump() for p in policies])
 
     def _finish(self, job_id: str, status: str, solution: Solution | None = None,
                 error: str | None = None) -> None:

@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Literal
 
-from pydantic import BaseModel, Field
-from rotasat.models import Solution, SolveParameters
+from pydantic import BaseModel, ConfigDict, Field, SkipValidation
+from rotasat.models import Instance, Policy, Solution, SolveParameters
+from rotasat.models.solution import Status
 
+from .compare import Comparison
 from .store import Job, utc
 
 JobStatus = Literal["queued", "running", "completed", "failed", "cancelled", "interrupted"]
+JobKind = Literal["solve", "compare"]
+Preset = Literal["round-robin", "rotating-owner", "most-qualified", "optimised"]
+PolicyStep = Literal["waiting", "running", "solved", "stopped", "not run"]
+ACTIVE = ("queued", "running")
 
 
 class Problem(BaseModel):
@@ -27,8 +34,55 @@ class Progress(BaseModel):
     solutions: int = Field(0, description="improving solutions found")
 
 
+class PolicyState(BaseModel):
+    """Where one policy of a comparison is."""
+
+    name: str
+    description: str = Field(description="what the policy changes")
+    state: PolicyStep = Field(
+        "waiting", description="waiting; running; solved; stopped (by DELETE while it was "
+        "being solved: its best schedule is kept); not run (the comparison ended before it)")
+    status: Status | None = Field(None, description="the solver's status once it is over")
+    objective: int | None = Field(None, description="best so far, final once it is over")
+    bound: float | None = None
+    gap: float | None = None
+    wall_time: float | None = Field(None, description="seconds, once it is over")
+
+
+class CompareProgress(BaseModel):
+    """A comparison's progress: policies done of the total, the one being solved."""
+
+    team: str | None = Field(None, description="the team whose policy alone is changed")
+    done: int = Field(description="policies solved (or stopped)")
+    total: int
+    current: str | None = Field(None, description="the policy being solved")
+    current_objective: int | None = Field(None, description="its best objective so far")
+    policies: list[PolicyState] = Field(description="in the order they were given")
+
+    @classmethod
+    def of(cls, job: Job) -> CompareProgress | None:
+        row = job.comparing
+        if row is None:
+            return None
+        states = [PolicyState.model_validate(item) for item in json.loads(row.progress)]
+        if job.status in ACTIVE:
+            current = next((p for p in states if p.state == "running"), None)
+            if current is not None:
+                current.objective, current.bound, current.gap = job.objective, job.bound, job.gap
+        else:  # over: what was waiting or running then was never solved
+            current = None
+            for p in states:
+                if p.state in ("waiting", "running"):
+                    p.state = "not run"
+        return cls(team=row.team, total=len(states), policies=states,
+                   done=sum(p.state in ("solved", "stopped") for p in states),
+                   current=None if current is None else current.name,
+                   current_objective=None if current is None else current.objective)
+
+
 class JobView(BaseModel):
     id: str
+    kind: JobKind = Field("solve", description="a solve, or a comparison of policies")
     status: JobStatus
     instance: str = Field(description="the instance's name")
     created_at: dt.datetime
@@ -41,28 +95,79 @@ class JobView(BaseModel):
     )
     error: str | None = None
     resumed: int = Field(0, description="times resumed after an interruption")
+    compare: CompareProgress | None = Field(
+        None, description="a comparison's progress (null for a solve)")
     links: dict[str, str]
 
     @classmethod
     def of(cls, job: Job) -> JobView:
         base = f"/v1/jobs/{job.id}"
+        links = {"self": base, "events": f"{base}/events"}
+        if job.kind == "solve":
+            links.update(schedule=f"{base}/schedule.csv",
+                         calendar=f"{base}/calendar.ics?team=TEAM_ID")
+        else:
+            links.update(policy=f"{base}/policies/POSITION")
         return cls(
-            id=job.id, status=job.status, instance=job.instance_name,  # type: ignore[arg-type]
+            id=job.id, kind=job.kind, status=job.status,  # type: ignore[arg-type]
+            instance=job.instance_name,
             created_at=utc(job.created_at), started_at=utc(job.started_at),  # type: ignore[arg-type]
             finished_at=utc(job.finished_at), parameters=job.params,
             progress=Progress(objective=job.objective, bound=job.bound, gap=job.gap,
                               elapsed=job.elapsed or 0.0, solutions=job.solutions or 0),
             solution_status=job.solution_status, error=job.error, resumed=job.resumed or 0,
-            links={"self": base, "events": f"{base}/events", "schedule": f"{base}/schedule.csv",
-                   "calendar": f"{base}/calendar.ics?team=TEAM_ID"},
+            compare=CompareProgress.of(job), links=links,
         )
 
 
 class JobDetail(JobView):
     solution: Solution | None = Field(
         None, description="the best solution so far: final once the job is over; while it runs, "
-        "the best schedule found (figures come with the final solution)",
+        "the best schedule found (figures come with the final solution); null for a comparison",
     )
+    comparison: Comparison | None = Field(
+        None, description="a comparison's table once it is over (completed, or cancelled: the "
+        "policies solved by then)",
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Comparisons
+
+
+class CompareRequest(BaseModel):
+    """One instance to solve under several policies."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "instance": {
+            "name": "core", "horizon": {"start": "2027-01-04", "days": 14},
+            "teams": [{"id": "core", "sprints": {"first_start": "2027-01-04"},
+                       "engineers": [{"id": "ann"}, {"id": "bob"}, {"id": "cy"}],
+                       "rotations": [{"id": "core-oncall", "timezone": "UTC",
+                                      "pattern": {"kind": "daily"},
+                                      "roles": [{"id": "primary"}]}]}],
+        },
+        "policies": ["round-robin", {"name": "shield", "reserve": 0.25,
+                                     "weights": {"interruption": 50}}],
+        "team": None,
+    }]})
+
+    instance: Instance
+    # checked by the route, so that every problem names its path as the CLI does
+    policies: SkipValidation[list[Preset | Policy]] = Field(
+        description="a preset (sets `allocation` on every team's policy, or on `team`'s) or a "
+        "partial Policy object merged over each team's policy key by key, named by its `name` "
+        "(else policy-N); at most ROTASAT_MAX_POLICIES",
+    )
+    team: str | None = Field(None, description="change only this team's policy; its figures "
+                             "are tabulated beside the organisation's")
+
+
+class PolicyResult(PolicyState):
+    """One policy of a comparison with its solution (the stopped one's best schedule too)."""
+
+    position: int
+    solution: Solution | None = None
 
 
 class JobPage(BaseModel):

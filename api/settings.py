@@ -33,6 +33,7 @@ class Settings(BaseSettings):
     max_teams: int = Field(100, ge=1)
     max_engineers: int = Field(2_000, ge=1, description="engineers across all teams")
     max_days: int = Field(400, ge=1, description="horizon length")
+    max_policies: int = Field(8, ge=1, le=100, description="policies in one comparison")
     page_size: int = Field(20, ge=1, le=1_000, description="GET /v1/jobs default page size")
     stream_seconds: float = Field(
         3_600.0, gt=0, description="an event stream closes after this long (clients reconnect)"

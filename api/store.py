@@ -1,8 +1,13 @@
-"""Persistence through SQLAlchemy 2: API keys, instances, jobs and their solutions.
+"""Persistence through SQLAlchemy 2: API keys, instances, jobs and their solutions, policy
+comparisons.
 
 A SQLite file by default, PostgreSQL by URL (``postgresql+psycopg://user:pw@host/db``; a plain
 ``postgresql://`` URL is read as psycopg 3). Bodies are stored as JSON text, so both behave alike.
 Every query about a job names its tenant: another tenant's job is simply not found.
+
+A job is a solve, or a comparison when it has a `compare_jobs` row (the policies, the team, each
+policy's progress, the table once over; each policy's solution in `policy_solutions`). New kinds
+of data get new tables, never new columns, so `create_all` is all an existing database needs.
 """
 
 from __future__ import annotations
@@ -24,13 +29,14 @@ from sqlalchemy import (
     String,
     Text,
     create_engine,
+    delete,
     event,
     func,
     select,
     update,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, relationship
 
 ACTIVE = ("queued", "running")
 FINISHED = ("completed", "failed", "cancelled", "interrupted")
@@ -94,10 +100,40 @@ class Job(Base):
     solution_status: Mapped[str | None] = mapped_column(String(20))
     error: Mapped[str | None] = mapped_column(Text)
     resumed: Mapped[int] = mapped_column(Integer, default=0)
+    comparing: Mapped[CompareJob | None] = relationship(lazy="joined", uselist=False)
 
     @property
     def params(self) -> SolveParameters:
         return SolveParameters.model_validate_json(self.parameters)
+
+    @property
+    def kind(self) -> str:
+        """'solve', or 'compare' for a comparison of policies."""
+        return "solve" if self.comparing is None else "compare"
+
+
+class CompareJob(Base):
+    """A comparison's request and progress: `policies` is the list of PolicyChoice records
+    (JSON), `progress` a state per policy (JSON), `comparison` the table once it is over."""
+
+    __tablename__ = "compare_jobs"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    team: Mapped[str | None] = mapped_column(String(200))
+    policies: Mapped[str] = mapped_column(Text)
+    progress: Mapped[str] = mapped_column(Text)
+    comparison: Mapped[str | None] = mapped_column(Text, deferred=True)
+
+
+class PolicySolution(Base):
+    """The solution of one policy of a comparison (the one being solved when it was stopped
+    included), by its position in the request."""
+
+    __tablename__ = "policy_solutions"
+
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
+    position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    body: Mapped[str] = mapped_column(Text)
 
 
 class StoredSolution(Base):
@@ -163,8 +199,9 @@ class Store:
 
     # -- jobs --------------------------------------------------------------------------------
 
-    def add_job(self, tenant: str, instance: Instance, params: SolveParameters) -> Job:
-        """Store the instance and a queued job for it."""
+    def add_job(self, tenant: str, instance: Instance, params: SolveParameters,
+                compare: CompareJob | None = None) -> Job:
+        """Store the instance and a queued job for it (a comparison, given its request)."""
         instance_id, job_id = secrets.token_hex(8), secrets.token_hex(8)
         with self.session() as s:
             s.add(StoredInstance(id=instance_id, tenant=tenant, name=instance.name,
@@ -174,6 +211,11 @@ class Store:
                       instance_name=instance.name, parameters=params.model_dump_json(),
                       status="queued", created_at=now(), elapsed=0.0, solutions=0, resumed=0)
             s.add(job)
+            s.flush()
+            if compare is not None:
+                compare.job_id = job_id
+                s.add(compare)
+            job.comparing = compare
         return job
 
     def job(self, job_id: str, tenant: str | None = None) -> Job | None:
@@ -184,16 +226,20 @@ class Store:
             return None
         return job
 
-    def jobs(self, tenant: str, limit: int, offset: int,
-             status: str | None = None) -> tuple[list[Job], int]:
+    def jobs(self, tenant: str, limit: int, offset: int, status: str | None = None,
+             kind: str | None = None) -> tuple[list[Job], int]:
         """A page of the tenant's jobs, newest first, and how many there are in all."""
         where = [Job.tenant == tenant] + ([Job.status == status] if status else [])
+        if kind is not None:
+            comparing = select(CompareJob.job_id).scalar_subquery()
+            where.append(Job.id.in_(comparing) if kind == "compare"
+                         else Job.id.not_in(comparing))
         with self.session() as s:
             total = s.scalar(select(func.count()).select_from(Job).where(*where)) or 0
             rows = s.scalars(
                 select(Job).where(*where).order_by(Job.created_at.desc(), Job.id)
                 .limit(limit).offset(offset)
-            ).all()
+            ).unique().all()
         return list(rows), total
 
     def instance(self, job: Job) -> Instance:
@@ -223,6 +269,41 @@ class Store:
     def best_schedule(self, job_id: str) -> list[Assignment]:
         solution = self.solution(job_id)
         return [] if solution is None else solution.assignments
+
+    # -- comparisons -------------------------------------------------------------------------
+
+    def update_compare(self, job_id: str, **values: Any) -> None:
+        with self.session() as s:
+            s.execute(update(CompareJob).where(CompareJob.job_id == job_id).values(**values))
+
+    def comparison(self, job_id: str) -> str | None:
+        """The Comparison JSON of a comparison that is over."""
+        with self.session() as s:
+            return s.scalar(select(CompareJob.comparison).where(CompareJob.job_id == job_id))
+
+    def save_policy_solution(self, job_id: str, position: int, solution: Solution) -> None:
+        with self.session() as s:
+            row = s.get(PolicySolution, (job_id, position))
+            if row is None:
+                s.add(PolicySolution(job_id=job_id, position=position,
+                                     body=solution.model_dump_json()))
+            else:
+                row.body = solution.model_dump_json()
+
+    def policy_solution(self, job_id: str, position: int) -> Solution | None:
+        with self.session() as s:
+            body = s.scalar(select(PolicySolution.body).where(
+                PolicySolution.job_id == job_id, PolicySolution.position == position))
+        return None if body is None else Solution.model_validate_json(body)
+
+    def restart_compare(self, job_id: str, progress: str) -> None:
+        """A comparison queued again: every policy waits again; solutions and table go."""
+        with self.session() as s:
+            s.execute(delete(PolicySolution).where(PolicySolution.job_id == job_id))
+            s.execute(update(CompareJob).where(CompareJob.job_id == job_id)
+                      .values(progress=progress, comparison=None))
+
+    # -- restarts ----------------------------------------------------------------------------
 
     def recover(self) -> list[str]:
         """After a restart: running jobs become interrupted; returns the queued ones, oldest

@@ -2,8 +2,10 @@
 
 Events go back to the server on one shared queue as (kind, job id, data) tuples: `started`,
 `progress` (objective, bound, gap, elapsed, solutions), `schedule` (each improving schedule),
-`done` (the Solution JSON) and `failed` (a message). A stop request is a multiprocessing Event
-the solve polls (`should_stop`), exactly as Ctrl-C does in the CLI.
+`done` (the Solution JSON) and `failed` (a message). A comparison sends `policy` as each policy
+starts (its index), `progress` of that policy's search, `solved` with each policy's Solution, and
+`done` with the Comparison JSON. A stop request is a multiprocessing Event the solve polls
+(`should_stop`), exactly as Ctrl-C does in the CLI.
 """
 
 from __future__ import annotations
@@ -18,7 +20,9 @@ from multiprocessing.queues import Queue
 from multiprocessing.synchronize import Event
 from typing import Any
 
-Task = tuple[str, str, str, str]  # job id, instance JSON, parameters JSON, initial schedule JSON
+# kind ('solve' or 'compare'), job id, instance JSON, parameters JSON, and the initial schedule
+# (a solve) or the policies and team (a comparison) as JSON
+Task = tuple[str, str, str, str, str]
 
 
 def worker_main(tasks: Queue[Task | None], events: Queue[Any], stop: Event) -> None:
@@ -43,7 +47,10 @@ def run_task(task: Task, events: Queue[Any], stop: Event, solve_instance: Any) -
     """Solve one job, sending its progress, improving schedules and result."""
     from rotasat.models import Assignment, Instance, SolveParameters
 
-    job_id, instance_json, params_json, initial_json = task
+    kind, job_id, instance_json, params_json, initial_json = task
+    if kind == "compare":
+        run_comparison(task, events, stop)
+        return
     events.put(("started", job_id, None))
     started = time.perf_counter()
     last: list[Any] = [None]
@@ -71,6 +78,53 @@ def run_task(task: Task, events: Queue[Any], stop: Event, solve_instance: Any) -
                                   should_stop=stop.is_set, baseline=True,
                                   initial=initial or None, on_schedule=on_schedule)
         events.put(("done", job_id, solution.model_dump_json()))
+    except Exception as error:  # a bug: the job fails, the worker lives on
+        events.put(("failed", job_id, f"internal error: {type(error).__name__}: {error}"))
+
+
+def run_comparison(task: Task, events: Queue[Any], stop: Event) -> None:
+    """Solve one instance under each policy of a comparison, reporting each one."""
+    from rotasat.models import Instance, SolveParameters
+
+    from .compare import PolicyChoice, compare
+
+    _, job_id, instance_json, params_json, request_json = task
+    events.put(("started", job_id, None))
+    started = time.perf_counter()
+    last: list[Any] = [None]
+
+    def elapsed() -> float:
+        return round(time.perf_counter() - started, 3)
+
+    def on_started(choice: PolicyChoice) -> None:
+        last[0] = None
+        events.put(("policy", job_id, {"index": position[choice.name], "elapsed": elapsed()}))
+
+    def on_progress(_: PolicyChoice, p: Any) -> None:
+        key = (p.objective, round(p.bound, 6))
+        if key != last[0]:
+            last[0] = key
+            events.put(("progress", job_id, {
+                "objective": p.objective, "bound": p.bound, "gap": p.gap,
+                "elapsed": elapsed(), "solutions": p.solutions,
+            }))
+
+    def on_solved(choice: PolicyChoice, solution: Any) -> None:
+        stopped = stop.is_set() and solution.status not in ("OPTIMAL", "INFEASIBLE")
+        events.put(("solved", job_id, {"index": position[choice.name], "stopped": stopped,
+                                       "solution": solution.model_dump_json()}))
+
+    try:
+        instance = Instance.model_validate_json(instance_json)
+        params = SolveParameters.model_validate_json(params_json)
+        request = json.loads(request_json)
+        choices = [PolicyChoice.model_validate(c) for c in request["policies"]]
+        position = {choice.name: k for k, choice in enumerate(choices)}
+        comparison = compare(instance, choices, params, request["team"], on_solved=on_solved,
+                             on_started=on_started, on_progress=on_progress,
+                             should_stop=stop.is_set)
+        events.put(("done", job_id, {"comparison": comparison.model_dump_json(),
+                                     "elapsed": elapsed()}))
     except Exception as error:  # a bug: the job fails, the worker lives on
         events.put(("failed", job_id, f"internal error: {type(error).__name__}: {error}"))
 

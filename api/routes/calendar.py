@@ -15,12 +15,15 @@ from ..store import Job, Store, utc
 router = APIRouter(prefix="/v1/jobs", tags=["calendars"])
 ERRORS: dict[int | str, dict[str, Any]] = {
     404: {"model": Problem, "description": "no such job, engineer or team"},
-    409: {"model": Problem, "description": "the job has no schedule yet"},
+    409: {"model": Problem, "description": "the job has no schedule yet, or is a comparison"},
     422: {"model": Problem, "description": "neither or both of engineer and team"},
 }
 
 
 def schedule_of(job: Job, store: Store) -> tuple[Instance, Solution]:
+    if job.comparing is not None:  # a schedule per policy, not one
+        raise HTTPException(409, f"job {job.id} is a comparison: each policy's schedule is at "
+                                 f"/v1/jobs/{job.id}/policies/POSITION")
     solution = store.solution(job.id)
     if solution is None or not solution.assignments:
         raise HTTPException(409, f"job {job.id} has no schedule yet (status {job.status})")

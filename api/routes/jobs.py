@@ -12,9 +12,10 @@ from fastapi import APIRouter, Header, HTTPException, Query, Response
 from fastapi.responses import StreamingResponse
 from rotasat.models import Instance
 
+from ..compare import Comparison
 from ..deps import JobDep, JobParamsDep, JobsDep, SettingsDep, StoreDep, TenantDep, check_size
 from ..jobs import Conflict, JobManager, end_data
-from ..schemas import JobDetail, JobPage, JobStatus, JobView, Problem
+from ..schemas import JobDetail, JobKind, JobPage, JobStatus, JobView, Problem
 from ..settings import Settings
 
 router = APIRouter(prefix="/v1/jobs", tags=["jobs"])
@@ -42,9 +43,10 @@ def list_jobs(
     limit: Annotated[int | None, Query(ge=1, le=1000, description="page size")] = None,
     offset: Annotated[int, Query(ge=0, le=2**31)] = 0,
     status: JobStatus | None = None,
+    kind: JobKind | None = None,
 ) -> JobPage:
     size = limit or settings.page_size
-    rows, total = store.jobs(tenant, size, offset, status)
+    rows, total = store.jobs(tenant, size, offset, status, kind)
     return JobPage(items=[JobView.of(job) for job in rows], total=total, limit=size,
                    offset=offset)
 
@@ -52,6 +54,12 @@ def list_jobs(
 @router.get("/{job_id}", summary="A job: status, progress, best solution so far",
             responses=NOT_FOUND)
 def get_job(job: JobDep, store: StoreDep) -> JobDetail:
+    """A comparison has no `solution` but, once over, its `comparison` table (each policy's
+    solution is at /v1/jobs/{job_id}/policies/POSITION)."""
+    if job.comparing is not None:
+        table = store.comparison(job.id)
+        comparison = None if table is None else Comparison.model_validate_json(table)
+        return JobDetail(**JobView.of(job).model_dump(), comparison=comparison)
     return JobDetail(**JobView.of(job).model_dump(), solution=store.solution(job.id))
 
 
@@ -60,7 +68,8 @@ def get_job(job: JobDep, store: StoreDep) -> JobDetail:
                           409: {"model": Problem, "description": "the job is already over"}})
 def stop_job(job: JobDep, jobs: JobsDep, store: StoreDep, response: Response) -> JobView:
     """A queued job is cancelled at once; a running one stops searching and keeps its best
-    schedule (answer 200 once it has, 202 if it takes longer than a few seconds)."""
+    schedule (answer 200 once it has, 202 if it takes longer than a few seconds). A comparison
+    keeps the policies solved and the current one's best schedule, and tabulates them."""
     try:
         jobs.cancel(job)
     except Conflict as error:
@@ -82,7 +91,8 @@ def resume_job(
         gt=0, description="a new time limit (default: the job's own), capped by the server")
     ] = None,
 ) -> JobView:
-    """Queues it again with its parameters, starting from its best schedule so far."""
+    """Queues it again with its parameters, starting from its best schedule so far (a
+    comparison solves every policy again)."""
     if time_limit is not None and time_limit > settings.max_time_limit:
         raise HTTPException(422, [f"query: time_limit: at most {settings.max_time_limit:g} s "
                                   f"on this server (got {time_limit:g})"])
@@ -97,12 +107,17 @@ def resume_job(
 @router.get("/{job_id}/events", summary="Follow a job as Server-Sent Events",
             response_class=StreamingResponse,
             responses={**NOT_FOUND, 200: {"content": {"text/event-stream": {}},
-                       "description": "`progress` per improving solution, then `end`"}})
+                       "description": "`progress` per improving solution (a comparison: "
+                       "`policy` per policy solved), then `end`"}})
 async def events(job: JobDep, jobs: JobsDep, settings: SettingsDep,
                  last_event_id: Annotated[str | None, Header()] = None) -> StreamingResponse:
     """One `progress` event per improving solution (objective, bound, gap, elapsed,
     solutions), then one `end` event (status, solution_status, objective, ...); a comment every
-    15 s keeps the connection open. Reconnect with Last-Event-ID to skip what was seen."""
+    15 s keeps the connection open. Reconnect with Last-Event-ID to skip what was seen.
+
+    A comparison: one `policy` event per policy solved (position, name, state, status,
+    objective, bound, gap, wall_time, done, total), then `end` (status, done, total, elapsed,
+    error)."""
     seen = int(last_event_id) if last_event_id and last_event_id.isdigit() else 0
     return StreamingResponse(stream(job.id, seen, jobs, settings),
                              media_type="text/event-stream",

@@ -12,8 +12,9 @@ import pytest
 from api_support import WEEKLY, job_in, settings, weekly
 from fastapi.testclient import TestClient
 from rotasat.api.app import create_app
-from rotasat.api.store import Base, Store
+from rotasat.api.store import Base, CompareJob, Store, make_engine
 from rotasat.models import Instance, Solution, SolveParameters, load
+from sqlalchemy import inspect
 
 POSTGRES = os.environ.get("ROTASAT_TEST_DATABASE_URL")
 BACKENDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.skipif(
@@ -76,3 +77,32 @@ def test_a_server_on_each_backend_solves_and_remembers(url: str, tmp_path: Path)
         job = client.get(location).json()
         assert job["status"] == "completed" and job["solution"]["objective"] == 10270
         assert client.get(f"{location}/schedule.csv").status_code == 200
+
+
+def test_a_database_from_before_comparisons_gets_their_tables(url: str):
+    """New kinds of data are new tables, so an existing database needs no migration."""
+    engine = make_engine(url)
+    Base.metadata.create_all(engine, tables=[
+        Base.metadata.tables[name] for name in ("api_keys", "instances", "jobs", "solutions")])
+    engine.dispose()
+    store = Store(url)
+    assert {"compare_jobs", "policy_solutions"} <= set(
+        inspect(store.engine).get_table_names())
+    instance = load(Instance, WEEKLY)
+    solve = store.add_job("acme", instance, SolveParameters())
+    request = CompareJob(team=None, policies='[{"name": "round-robin"}]',
+                         progress='[{"name": "round-robin", "description": "x"}]')
+    compare = store.add_job("acme", instance, SolveParameters(), request)
+    assert (solve.kind, compare.kind) == ("solve", "compare")
+    assert [j.id for j in store.jobs("acme", 10, 0, kind="compare")[0]] == [compare.id]
+    assert [j.id for j in store.jobs("acme", 10, 0, kind="solve")[0]] == [solve.id]
+    assert store.job(compare.id).kind == "compare"  # type: ignore[union-attr]
+    solution = Solution(instance="weekly-6", status="FEASIBLE", objective=12, wall_time=1.0)
+    store.save_policy_solution(compare.id, 0, solution)
+    assert store.policy_solution(compare.id, 0) == solution
+    assert store.policy_solution(compare.id, 1) is None
+    store.update_compare(compare.id, comparison="{}")
+    assert store.comparison(compare.id) == "{}"
+    store.restart_compare(compare.id, "[]")
+    assert store.comparison(compare.id) is None and store.policy_solution(compare.id, 0) is None
+    store.close()
