@@ -57,6 +57,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings or get_settings()
     for module in (health, validate, solve, jobs, compare, calendar):
         app.include_router(module.router)
+    app.include_router(calendar.public)
     app.add_exception_handler(RequestValidationError, bad_request)  # type: ignore[arg-type]
     app.add_exception_handler(InputError, input_error)  # type: ignore[arg-type]
     app.add_exception_handler(QueueFull, queue_full)  # type: ignore[arg-type]

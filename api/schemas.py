@@ -11,7 +11,7 @@ from rotasat.models import Instance, Policy, Solution, SolveParameters
 from rotasat.models.solution import Status
 
 from .compare import Comparison
-from .store import Job, utc
+from .store import Feed, Job, utc
 
 JobStatus = Literal["queued", "running", "completed", "failed", "cancelled", "interrupted"]
 JobKind = Literal["solve", "compare"]
@@ -105,7 +105,7 @@ class JobView(BaseModel):
         links = {"self": base, "events": f"{base}/events"}
         if job.kind == "solve":
             links.update(schedule=f"{base}/schedule.csv",
-                         calendar=f"{base}/calendar.ics?team=TEAM_ID")
+                         calendar=f"{base}/calendar.ics?team=TEAM_ID", feeds=f"{base}/feeds")
         else:
             links.update(policy=f"{base}/policies/POSITION")
         return cls(
@@ -168,6 +168,30 @@ class PolicyResult(PolicyState):
 
     position: int
     solution: Solution | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# Calendar feeds
+
+
+class FeedView(BaseModel):
+    id: str
+    job: str
+    engineer: str | None
+    team: str | None
+    created_at: dt.datetime
+
+    @classmethod
+    def of(cls, feed: Feed) -> FeedView:
+        return FeedView(id=feed.id, job=feed.job_id, engineer=feed.engineer, team=feed.team,
+                        created_at=utc(feed.created_at))  # type: ignore[arg-type]
+
+
+class FeedCreated(FeedView):
+    url: str = Field(description="the feed's path: GET it without an API key")
+    subscribe: str = Field(description="the whole address, as this server sees itself (behind "
+                           "a proxy, put the public address before `url`)")
+    token: str = Field(description="the feed's secret: shown once, stored only hashed")
 
 
 class JobPage(BaseModel):

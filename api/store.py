@@ -1,5 +1,5 @@
 """Persistence through SQLAlchemy 2: API keys, instances, jobs and their solutions, policy
-comparisons.
+comparisons, calendar feeds.
 
 A SQLite file by default, PostgreSQL by URL (``postgresql+psycopg://user:pw@host/db``; a plain
 ``postgresql://`` URL is read as psycopg 3). Bodies are stored as JSON text, so both behave alike.
@@ -22,6 +22,7 @@ from typing import Any
 from rotasat.models import Assignment, Instance, Solution, SolveParameters
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     DateTime,
     Float,
     ForeignKey,
@@ -134,6 +135,22 @@ class PolicySolution(Base):
     job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), primary_key=True)
     position: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
     body: Mapped[str] = mapped_column(Text)
+
+
+class Feed(Base):
+    """A calendar subscription: one engineer's or one team's duties in a job's schedule, read
+    with an unguessable token (stored only as its SHA-256 hash) instead of an API key."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    tenant: Mapped[str] = mapped_column(String(200), index=True)
+    job_id: Mapped[str] = mapped_column(ForeignKey("jobs.id"), index=True)
+    engineer: Mapped[str | None] = mapped_column(String(200))
+    team: Mapped[str | None] = mapped_column(String(200))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True), default=now)
+    revoked: Mapped[bool] = mapped_column(Boolean, default=False)
 
 
 class StoredSolution(Base):
@@ -302,6 +319,43 @@ class Store:
             s.execute(delete(PolicySolution).where(PolicySolution.job_id == job_id))
             s.execute(update(CompareJob).where(CompareJob.job_id == job_id)
                       .values(progress=progress, comparison=None))
+
+    # -- calendar feeds ----------------------------------------------------------------------
+
+    def add_feed(self, job: Job, engineer: str | None, team: str | None) -> tuple[Feed, str]:
+        """A new feed of `job` and its token; only the token's hash is kept, so this is the one
+        chance to see it."""
+        token = "cal_" + secrets.token_urlsafe(32)
+        feed = Feed(id=secrets.token_hex(8), tenant=job.tenant, job_id=job.id,
+                    engineer=engineer, team=team, token_hash=hash_key(token), created_at=now(),
+                    revoked=False)
+        with self.session() as s:
+            s.add(feed)
+        return feed, token
+
+    def feeds(self, job: Job) -> list[Feed]:
+        """The job's feeds that are not revoked, oldest first."""
+        with self.session() as s:
+            return list(s.scalars(select(Feed).where(
+                Feed.job_id == job.id, Feed.tenant == job.tenant, Feed.revoked.is_(False))
+                .order_by(Feed.created_at, Feed.id)).all())
+
+    def feed(self, job: Job, feed_id: str) -> Feed | None:
+        with self.session() as s:
+            feed = s.get(Feed, feed_id)
+        if feed is None or feed.job_id != job.id or feed.tenant != job.tenant or feed.revoked:
+            return None
+        return feed
+
+    def revoke_feed(self, feed_id: str) -> None:
+        with self.session() as s:
+            s.execute(update(Feed).where(Feed.id == feed_id).values(revoked=True))
+
+    def feed_of_token(self, token: str) -> Feed | None:
+        """The feed a token opens, unless it was revoked."""
+        with self.session() as s:
+            return s.scalar(select(Feed).where(Feed.token_hash == hash_key(token),
+                                               Feed.revoked.is_(False)))
 
     # -- restarts ----------------------------------------------------------------------------
 

@@ -79,14 +79,14 @@ def test_a_server_on_each_backend_solves_and_remembers(url: str, tmp_path: Path)
         assert client.get(f"{location}/schedule.csv").status_code == 200
 
 
-def test_a_database_from_before_comparisons_gets_their_tables(url: str):
+def test_a_database_from_before_comparisons_and_feeds_gets_their_tables(url: str):
     """New kinds of data are new tables, so an existing database needs no migration."""
     engine = make_engine(url)
     Base.metadata.create_all(engine, tables=[
         Base.metadata.tables[name] for name in ("api_keys", "instances", "jobs", "solutions")])
     engine.dispose()
     store = Store(url)
-    assert {"compare_jobs", "policy_solutions"} <= set(
+    assert {"compare_jobs", "policy_solutions", "feeds"} <= set(
         inspect(store.engine).get_table_names())
     instance = load(Instance, WEEKLY)
     solve = store.add_job("acme", instance, SolveParameters())
@@ -105,4 +105,9 @@ def test_a_database_from_before_comparisons_gets_their_tables(url: str):
     assert store.comparison(compare.id) == "{}"
     store.restart_compare(compare.id, "[]")
     assert store.comparison(compare.id) is None and store.policy_solution(compare.id, 0) is None
+    feed, token = store.add_feed(solve, "alice", None)
+    assert store.feed_of_token(token).id == feed.id  # type: ignore[union-attr]
+    assert [f.id for f in store.feeds(solve)] == [feed.id] and store.feeds(compare) == []
+    store.revoke_feed(feed.id)
+    assert store.feed_of_token(token) is None and store.feed(solve, feed.id) is None
     store.close()
