@@ -1,4 +1,4 @@
-"""The CP-SAT engine: one sub-model per team, solved by `solve()`.
+"""The CP-SAT engine: one sub-model per component of teams, solved by `solve()`.
 
 Table of contents:
 - data.py         index maps: eligibility, load per shift and engineer, time clashes
@@ -6,9 +6,13 @@ Table of contents:
 - constraints.py  coverage and one duty at a time
 - rules.py        the team's rules, hard or soft, one function per family
 - objective.py    fairness, preferences, skill and the priced terms
-- model.py        one team's model, assembled in that order
-- solve.py        time sharing across teams, progress, the result
-- explain.py      why an infeasible team has no schedule
+- incidents.py    incidents against sprint capacity: pools, patterns, reserve, their terms
+- slack.py        cheap slack inequalities, reported exactly
+- model.py        a team's model, and the component model that joins teams and incidents
+- warmstart.py    a greedy first schedule (rotation and incidents) for the hint
+- solve.py        time sharing across components, progress, the result
+- figures.py      what a planner reads off a schedule
+- explain.py      why an infeasible component has no schedule
 - baseline.py     the fixed-order rotation an on-call tool would render
 """
 
