@@ -7,13 +7,14 @@ preference weight, skills in levels, staffing in person-shifts. Figures show hou
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from fractions import Fraction
 
 from rotasat.models.instance import WEEKDAYS, Engineer, Team
 from rotasat.models.solution import EngineerFigures, ObjectiveTerm, TeamFigures
 
-from .context import Context, may_hold_a_role
+from .context import Context, Timed, may_hold_a_role
 from .incidents import SupportTally
 from .load import history_points
 from .rules import UNITS, term_name
@@ -42,10 +43,18 @@ class Tally:
 def _preference_cost(ctx: Context, team: Team, engineer: Engineer) -> int:
     """Σ weight of each matching shift not held (prefer) or held (avoid)."""
     held = {d.shift.id for d in ctx.duties_of(engineer.id)}
+    shifts = ctx.team_shifts[team.id]
+    on_date: dict[dt.date, list[Timed]] = {}
+    if engineer.preferences:
+        for timed in shifts:
+            on_date.setdefault(timed.shift.date, []).append(timed)
     cost = 0
     for wish in engineer.preferences:
         dates, weekdays = set(wish.dates), set(wish.weekdays)
-        for timed in ctx.team_shifts[team.id]:
+        # only the shifts of its dates can match a wish that names dates and no weekdays
+        looked_at = shifts if weekdays or not dates else [
+            timed for day in sorted(dates) for timed in on_date.get(day, [])]
+        for timed in looked_at:
             shift = timed.shift
             if wish.rotation is not None and shift.rotation != wish.rotation:
                 continue

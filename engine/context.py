@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from ortools.sat.python import cp_model
 
@@ -41,6 +42,7 @@ class Context:
     vars: Variables
     guard: Guards
     slacks: Slacks
+    memo: dict[tuple[object, ...], Any] = field(default_factory=dict)  # shared by rule families
 
     def at_most_one(self, literals: Sequence[Literal], enforce: list[Literal]) -> None:
         if len(literals) < 2:

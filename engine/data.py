@@ -90,6 +90,15 @@ class TeamData:
         """Shift indices engineer e may hold in some role, in time order."""
         return self._holdable[e]
 
+    def preferred(self, pref: Preference) -> list[int]:
+        """Shift indices `pref` matches (preference_matches), looking only at its dates' shifts
+        when it names dates and no weekdays."""
+        if pref.dates and not pref.weekdays:
+            candidates = sorted({s for day in pref.dates for s in self._on_date.get(day, [])})
+        else:
+            candidates = list(range(len(self.shifts)))
+        return [s for s in candidates if preference_matches(pref, self.shifts[s])]
+
     def __post_init__(self) -> None:
         by_engineer: dict[int, set[int]] = defaultdict(set)
         self._assigns: dict[int, list[tuple[int, int]]] = defaultdict(list)
@@ -98,8 +107,10 @@ class TeamData:
                 by_engineer[e].add(s)
                 self._assigns[e].append((s, r))
         self._by_rotation: dict[str, list[int]] = defaultdict(list)
+        self._on_date: dict[dt.date, list[int]] = defaultdict(list)
         for s, shift in enumerate(self.shifts):
             self._by_rotation[shift.rotation].append(s)
+            self._on_date[shift.date].append(s)
         self._holdable = {
             e: sorted(by_engineer[e], key=lambda s: (self.shifts[s].start, s))
             for e in range(len(self.engineers))

@@ -16,7 +16,7 @@ from rotasat.models import (
 )
 from rotasat.models.sprints import Sprint, capacity_minutes, sprint_of, team_sprints
 
-from .data import TeamData, preference_matches, round_half_up
+from .data import TeamData, round_half_up
 from .incidents import IncidentInfo, IncidentPart, duty_points
 
 
@@ -104,9 +104,7 @@ def team_figures(
 def _preference_cost(data: TeamData, e: int, held: set[int]) -> int:
     cost = 0
     for pref in data.engineers[e].preferences:
-        for s, shift in enumerate(data.shifts):
-            if not preference_matches(pref, shift):
-                continue
+        for s in data.preferred(pref):
             if (s in held) == (pref.kind == "avoid"):
                 cost += pref.weight
     return cost

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from ortools.sat.python import cp_model
 
 from .context import Context, Expr
-from .data import TeamData, preference_matches
+from .data import TeamData
 from .slack import Value
 
 Exact = Callable[[Value], int] | None
@@ -183,9 +183,7 @@ def preferences(ctx: Context) -> tuple[Expr, Exact]:
     cost: Expr = 0
     for e, engineer in enumerate(data.engineers):
         for pref in engineer.preferences:
-            for s, shift in enumerate(data.shifts):
-                if not preference_matches(pref, shift):
-                    continue
+            for s in data.preferred(pref):
                 held = v.held(s, e)
                 cost += pref.weight * (held if pref.kind == "avoid" else 1 - held)
     return cost, None

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from fractions import Fraction
 
 from rotasat.models.instance import (
@@ -71,7 +71,9 @@ def _forbid_all(ctx: Context, rule: RuleBase, literals: list[Literal], name: str
                 enforce: list[Literal]) -> list[Expr]:
     """Not all of `literals` together: a clause when hard, a priced conjunction when soft."""
     if rule.hard:
-        ctx.model.add_bool_or([~lit for lit in literals]).only_enforce_if(enforce)
+        clause = ctx.model.add_bool_or([~lit for lit in literals])
+        if enforce:
+            clause.only_enforce_if(enforce)
         return []
     return [ctx.all_of(literals, name)]
 
@@ -155,7 +157,12 @@ def _rotations(ctx: Context, rotation: str | None) -> list[str]:
 
 
 def _on_duty(ctx: Context, rotation: str, e: int) -> list[Literal | int]:
-    """Per slot of `rotation`: a literal 'e holds a shift in this slot', or 0 if e never can."""
+    """Per slot of `rotation`: a literal 'e holds a shift in this slot', or 0 if e never can.
+
+    Made once per engineer and rotation, whichever rules need it."""
+    key = ("on", rotation, e)
+    if key in ctx.memo:
+        return ctx.memo[key]  # type: ignore[no-any-return]
     on: list[Literal | int] = []
     for shifts in ctx.data.slots.get(rotation, []):
         holds = [ctx.vars.hold[s, e] for s in shifts if (s, e) in ctx.vars.hold]
@@ -167,6 +174,7 @@ def _on_duty(ctx: Context, rotation: str, e: int) -> list[Literal | int]:
             slot_on = ctx.model.new_bool_var(f"on|{rotation}|{ctx.data.engineers[e].id}")
             ctx.model.add_max_equality(slot_on, holds)
             on.append(slot_on)
+    ctx.memo[key] = on
     return on
 
 
@@ -246,24 +254,27 @@ def forbidden_succession(
     data, v = ctx.data, ctx.vars
     units: list[Expr] = []
     for rotation in _rotations(ctx, rule.rotation):
-        slots = data.slots.get(rotation, [])
-        for k in range(len(slots) - 1):
-            for a, b in _pairs(slots[k], slots[k + 1]):
-                if data.shifts[a].shift_type != rule.first:
-                    continue
-                if data.shifts[b].shift_type != rule.then:
-                    continue
-                if (a, e) not in v.hold or (b, e) not in v.hold:
-                    continue
-                name = f"rule|succession|{data.engineers[e].id}|{a}|{b}"
-                units += _forbid_all(ctx, rule, [v.hold[a, e], v.hold[b, e]], name, enforce)
+        for a, b in _successions(ctx, rotation, rule.first, rule.then):
+            if (a, e) not in v.hold or (b, e) not in v.hold:
+                continue
+            name = f"rule|succession|{data.engineers[e].id}|{a}|{b}"
+            units += _forbid_all(ctx, rule, [v.hold[a, e], v.hold[b, e]], name, enforce)
     return units
 
 
-def _pairs(first: list[int], second: list[int]) -> Iterator[tuple[int, int]]:
-    for a in first:
-        for b in second:
-            yield a, b
+def _successions(ctx: Context, rotation: str, first: str, then: str) -> list[tuple[int, int]]:
+    """Pairs (a, b): a shift of type `first` in slot k, one of type `then` in slot k + 1;
+    found once per rotation and pair of types, whoever the rule binds."""
+    key = ("succession", rotation, first, then)
+    if key not in ctx.memo:
+        shifts, slots = ctx.data.shifts, ctx.data.slots.get(rotation, [])
+        ctx.memo[key] = [
+            (a, b)
+            for k in range(len(slots) - 1)
+            for a in slots[k] if shifts[a].shift_type == first
+            for b in slots[k + 1] if shifts[b].shift_type == then
+        ]
+    return ctx.memo[key]  # type: ignore[no-any-return]
 
 
 FAMILIES: dict[type, Callable[..., list[Expr]]] = {

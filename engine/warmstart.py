@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from typing import Any
 
 from rotasat.models.instance import (
     ForbiddenSuccession,
@@ -37,11 +38,39 @@ class _Ledger:
         self.held: dict[int, list[int]] = defaultdict(list)
         self.counts: dict[tuple[int, int], float] = defaultdict(float)  # (rule, e) -> count
         self.days: dict[tuple[int, int], set[dt.date]] = defaultdict(set)  # weekends/holidays
+        # (engineer, rotation, slot) -> shift types held there
+        self.slot_types: dict[tuple[int, str, int], set[str]] = defaultdict(set)
         self.rules = [
             (index, rule, None if rule.engineers is None else set(rule.engineers))
             for index, rule in enumerate(data.team.rules)
             if rule.hard
         ]
+        self._relevant: dict[tuple[str, str], list[tuple[int, Any, set[str] | None]]] = {}
+
+    def relevant(self, s: int) -> list[tuple[int, Any, set[str] | None]]:
+        """The hard rules a shift of this rotation and type can break (a succession only when
+        the shift is its `then`)."""
+        shift = self.data.shifts[s]
+        key = (shift.rotation, shift.shift_type)
+        if key not in self._relevant:
+            self._relevant[key] = [
+                (index, rule, bound) for index, rule, bound in self.rules
+                if getattr(rule, "rotation", None) in (None, shift.rotation)
+                and getattr(rule, "shift_type", None) in (None, shift.shift_type)
+                and getattr(rule, "then", shift.shift_type) == shift.shift_type
+            ]
+        return self._relevant[key]
+
+    @staticmethod
+    def counted(rule: object, data: TeamData, s: int, r: int) -> bool:
+        """Does (shift s, role r) count toward a shifts or hours rule?"""
+        shift = data.shifts[s]
+        if getattr(rule, "rotation", None) not in (None, shift.rotation):
+            return False
+        if isinstance(rule, ShiftCount):
+            return (rule.shift_type in (None, shift.shift_type)
+                    and rule.role in (None, data.roles(s)[r].id))
+        return True
 
     def allowed(self, s: int, r: int, e: int) -> bool:
         data = self.data
@@ -53,7 +82,7 @@ class _Ledger:
                 return False
             if other.start + LONGEST < shift.start:
                 break
-        for index, rule, bound in self.rules:
+        for index, rule, bound in self.relevant(s):
             if bound is not None and engineer_id not in bound:
                 continue
             if not self._rule_allows(index, rule, s, r, e):
@@ -64,14 +93,10 @@ class _Ledger:
         data = self.data
         shift = data.shifts[s]
         if isinstance(rule, ShiftCount):
-            counted = (
-                rule.rotation in (None, shift.rotation)
-                and rule.shift_type in (None, shift.shift_type)
-                and rule.role in (None, data.roles(s)[r].id)
-            )
+            counted = self.counted(rule, data, s, r)
             return not counted or rule.max is None or self.counts[index, e] + 1 <= rule.max
         if isinstance(rule, HourCount):
-            counted = rule.rotation in (None, shift.rotation)
+            counted = self.counted(rule, data, s, r)
             limit = None if rule.max is None else rule.max * 60
             return not counted or limit is None or self.counts[index, e] + shift.minutes <= limit
         if isinstance(rule, MinRest):
@@ -91,32 +116,27 @@ class _Ledger:
         if isinstance(rule, MaxConsecutive):
             if rule.rotation not in (None, shift.rotation):
                 return True
-            slots = {data.shifts[a].slot for a in self.held[e]
-                     if data.shifts[a].rotation == shift.rotation}
             run = 0
-            while shift.slot - run - 1 in slots:
+            while (e, shift.rotation, shift.slot - run - 1) in self.slot_types:
                 run += 1
             return run + 1 <= rule.max
         if isinstance(rule, ForbiddenSuccession):
             if shift.shift_type != rule.then or rule.rotation not in (None, shift.rotation):
                 return True
-            return not any(
-                data.shifts[a].rotation == shift.rotation
-                and data.shifts[a].slot == shift.slot - 1
-                and data.shifts[a].shift_type == rule.first
-                for a in self.held[e]
-            )
+            before = self.slot_types.get((e, shift.rotation, shift.slot - 1), set())
+            return rule.first not in before
         return True
 
     def place(self, s: int, r: int, e: int) -> None:
         data = self.data
         shift = data.shifts[s]
         self.held[e].append(s)
+        self.slot_types[e, shift.rotation, shift.slot].add(shift.shift_type)
         self.load[e] += data.burden[s, e].points
         for index, rule, _ in self.rules:
-            if isinstance(rule, ShiftCount):
+            if isinstance(rule, ShiftCount) and self.counted(rule, data, s, r):
                 self.counts[index, e] += 1
-            elif isinstance(rule, HourCount):
+            elif isinstance(rule, HourCount) and self.counted(rule, data, s, r):
                 self.counts[index, e] += shift.minutes
             elif isinstance(rule, MaxWeekends):
                 self.days[index, e] |= set(data.burden[s, e].weekends)
