@@ -66,7 +66,8 @@ _TAGS = {
 }
 
 
-def _json_kind(value: Any) -> str:
+def json_kind(value: Any) -> str:
+    """How a JSON value is named in messages: 'an array', 'a string', 'an object', ..."""
     if isinstance(value, list):
         return "an array"
     if isinstance(value, str):
@@ -75,6 +76,8 @@ def _json_kind(value: Any) -> str:
         return "a boolean"
     if isinstance(value, int | float):
         return "a number"
+    if isinstance(value, dict):
+        return "an object"
     return "null" if value is None else type(value).__name__
 
 
@@ -99,7 +102,7 @@ def describe(error: ValidationError) -> list[str]:
             field = str(ctx.get("discriminator", "")).strip("'")
             message = f"missing {field!r}: expected one of {_TAGS.get(field, 'the kinds')}"
         elif item["type"] in ("model_type", "dict_type"):
-            message = f"expected a JSON object, got {_json_kind(item.get('input'))}"
+            message = f"expected a JSON object, got {json_kind(item.get('input'))}"
         elif (
             item["type"] not in _ACCEPTED
             and item["type"] not in _SAYS_INPUT

@@ -14,7 +14,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, HTTPException, Path, Response
 from pydantic import ValidationError
 from rotasat.models import InputError, Instance, Policy
-from rotasat.models.errors import describe
+from rotasat.models.errors import describe, json_kind
 
 from ..compare import _ALIASES, PRESETS, PolicyChoice, _unique_names, apply, merge
 from ..deps import JobDep, JobParamsDep, JobsDep, SettingsDep, StoreDep, TenantDep, size_problems
@@ -26,25 +26,13 @@ router = APIRouter(prefix="/v1", tags=["compare"])
 DEFAULT_NAME = "policy-{n}"  # a partial policy without a name, n counted from 1
 
 
-def _kind(value: Any) -> str:
-    if isinstance(value, list):
-        return "an array"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, int | float):
-        return "a number"
-    return "null" if value is None else "an object"
-
-
 def read_policies(raw: Any, settings: Settings) -> tuple[list[tuple[int, PolicyChoice]], list[str]]:
     """The policies of a comparison body with their positions, and every problem with its
     path: a preset name, or a partial Policy object (checked as `rotasat compare` checks a
     policy file)."""
     if not isinstance(raw, list):
         return [], [f"body: policies: expected an array of presets and partial Policy objects, "
-                    f"got {_kind(raw)}"]
+                    f"got {json_kind(raw)}"]
     problems: list[str] = []
     if not raw:
         problems.append("body: policies: give at least one policy to compare")
@@ -64,7 +52,7 @@ def read_policies(raw: Any, settings: Settings) -> tuple[list[tuple[int, PolicyC
             continue
         if not isinstance(item, dict):
             problems.append(f"{where}: expected a preset or a partial Policy object, got "
-                            f"{_kind(item)}")
+                            f"{json_kind(item)}")
             continue
         try:
             Policy.model_validate(merge(Policy().model_dump(mode="json"), item))
