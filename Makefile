@@ -3,7 +3,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup demo test lint bench clean
+.PHONY: setup demo test lint bench bench-nrp clean
 
 $(STAMP): pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "needs $(PYTHON) on PATH (or PYTHON=...)"; exit 2; }
@@ -26,6 +26,13 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/run.py
+
+# The staff-rostering benchmark (../shared/benchmarks/curtois), e.g.
+#   make bench-nrp NRP_TIME=600 NRP_INSTANCES="14 16 20 22"
+NRP_TIME ?= 60
+NRP_INSTANCES ?= 1 2 3 4 5 6 7 8 11
+bench-nrp: $(STAMP)
+	$(BIN)/python bench/nrp.py --time-limit $(NRP_TIME) --instances $(NRP_INSTANCES)
 
 clean:
 	rm -rf $(VENV) out build *.egg-info

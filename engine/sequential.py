@@ -1,0 +1,154 @@
+"""A first schedule built engineer by engineer, for teams whose coverage is priced, not hard.
+
+When every role may be under-staffed at a cost, nothing but coverage links engineers: each
+engineer's hard rules (counts, hours, runs, rest, successions, weekends) bind only their own
+duties. So a schedule that keeps every hard rule is found one engineer at a time: a small CP-SAT
+model of one engineer's duties and rules, whose objective is what the team's would gain from
+them given the engineers placed before (the understaffing weight of each shift still short, the
+overstaffing weight of each one already full, preferences, skills, soft rules). This is the
+shift-by-shift greedy's fallback: the greedy looks only backwards, so minimums (hours, runs of
+duty, days off in a row) defeat it, while each engineer's own model keeps them all. Measured on
+the staff-rostering benchmark (bench/README.md): CP-SAT alone found no schedule in 60 s on
+Instance20 and Instance22.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ortools.sat.python import cp_model
+
+from .constraints import one_duty_at_a_time
+from .context import Context, Expr, Guards
+from .data import TeamData
+from .objective import preferences, skill_gap
+from .rules import add_rules
+from .slack import Slacks
+from .variables import make_variables
+
+FLOOR = 5.0  # seconds an engineer may always take to find duties that keep their rules
+
+
+def coverage_is_priced(data: TeamData) -> bool:
+    """May every role of the team be under-staffed at a cost (so engineers are independent)?"""
+    return all(
+        role.understaff_weight is not None
+        for rotation in data.team.rotations
+        for role in rotation.roles
+    )
+
+
+def one_engineer(data: TeamData, e: int) -> TeamData:
+    """The team seen with engineer e alone (index 0): the same shifts, e's eligibility and
+    burden, the rules that bind e."""
+    return TeamData(
+        instance=data.instance,
+        team=data.team,
+        weights=data.weights,
+        shifts=data.shifts,
+        rotation_of=data.rotation_of,
+        engineers=[data.engineers[e]],
+        eligible={key: [0] if e in who else [] for key, who in data.eligible.items()},
+        exclusions={},
+        burden={(s, 0): data.burden[s, e] for s in data.holdable(e)},
+        fairness_group=[],
+        history_points=[data.history_points[e]],
+        clashes=data.clashes,
+        slots=data.slots,
+        needs=data.needs,
+    )
+
+
+def sequential_schedule(data: TeamData, seconds: float,
+                        deterministic: bool = False) -> set[tuple[int, int, int]] | None:
+    """(shift, role, engineer) triples keeping every hard rule, or None when coverage is hard
+    somewhere or an engineer's own rules cannot all hold (the full model will say why).
+
+    Engineers with the fewest shifts open to them go first. Each first finds duties that keep
+    their rules (allowed what is left of `seconds`, and at least FLOOR: without them there is
+    no schedule), then improves them in half an equal share of what is left, so the engineers
+    after them keep time to find theirs. `seconds` is deterministic time with
+    `deterministic`, so the same input gives the same schedule.
+    """
+    if not coverage_is_priced(data):
+        return None
+    placed: Counter[tuple[int, int]] = Counter()
+    chosen: set[tuple[int, int, int]] = set()
+    order = [e for e in sorted(range(len(data.engineers)),
+                               key=lambda e: (len(data.holdable(e)), e)) if data.holdable(e)]
+    budget = [seconds]  # what is left, spent by _best_duties
+    for k, e in enumerate(order):
+        keys = _best_duties(data, e, placed, budget, len(order) - k, deterministic)
+        if keys is None:
+            return None
+        for s, r in keys:
+            placed[s, r] += 1
+            chosen.add((s, r, e))
+    return chosen
+
+
+def _best_duties(data: TeamData, e: int, placed: Counter[tuple[int, int]], budget: list[float],
+                 engineers_left: int, deterministic: bool) -> list[tuple[int, int]] | None:
+    """Engineer e's (shift, role) pairs that serve the team best given `placed`, spending from
+    `budget[0]`; None when none keep e's rules."""
+    view = one_engineer(data, e)
+    model = cp_model.CpModel()
+    guards = Guards(model)
+    ctx = Context(model, view, make_variables(model, view), guards, Slacks(model))
+    one_duty_at_a_time(ctx)
+    costs: list[Expr] = []
+    for name, units in add_rules(ctx).items():
+        rule = data.team.rules[int(name.split(":")[1])]
+        costs.append(rule.weight * sum(units))
+    weights = data.weights
+    if weights.preferences:
+        costs.append(weights.preferences * preferences(ctx)[0])
+    if weights.skill:
+        costs.append(weights.skill * skill_gap(ctx)[0])
+    for (s, r, _), literal in ctx.vars.assign.items():
+        role = data.roles(s)[r]
+        staffed, need = placed[s, r], data.head_count(s, r)
+        if staffed < need:
+            costs.append(-int(role.understaff_weight or 0) * literal)
+        elif role.overstaff_weight is None or (
+            role.max_head_count is not None and staffed >= role.max_head_count
+        ):
+            model.add(literal == 0)
+        else:
+            costs.append(role.overstaff_weight * literal)
+    # First any duties that keep e's rules, then the best found from there, each with a
+    # portfolio of eight workers (interleaved, so deterministic, when asked). The default
+    # single-thread search found no duties at all in 30 s for benchmark Instance20's first
+    # engineer; eight workers find some in under a second even on 2 cores (two took up to 7 s
+    # on Instance22), and improve them far better: the whole first schedule of Instance20 cost
+    # 124,391 with one worker, 20,391 with eight, in the same 12 s.
+    solver = _solver(max(FLOOR, budget[0]), deterministic)
+    status = solver.solve(model)
+    budget[0] -= solver.deterministic_time if deterministic else solver.wall_time
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    literals = list(ctx.vars.assign.items())
+    found = [solver.value(literal) for _, literal in literals]
+    for (_, literal), value in zip(literals, found, strict=True):
+        model.add_hint(literal, value)
+    if budget[0] <= 0:
+        return [(s, r) for ((s, r, _), _), value in zip(literals, found, strict=True) if value]
+    model.minimize(sum(costs))
+    solver = _solver(budget[0] / (2 * engineers_left), deterministic)
+    status = solver.solve(model)
+    budget[0] -= solver.deterministic_time if deterministic else solver.wall_time
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        found = [solver.value(literal) for _, literal in literals]
+    return [(s, r) for ((s, r, _), _), value in zip(literals, found, strict=True) if value]
+
+
+def _solver(seconds: float, deterministic: bool) -> cp_model.CpSolver:
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 8
+    if deterministic:
+        solver.parameters.interleave_search = True
+        solver.parameters.max_deterministic_time = seconds
+    else:
+        solver.parameters.max_time_in_seconds = seconds
+    solver.parameters.catch_sigint_signal = False
+    return solver
