@@ -31,8 +31,9 @@ bench: $(STAMP)
 #   make bench-nrp NRP_TIME=600 NRP_INSTANCES="14 16 20 22"
 NRP_TIME ?= 60
 NRP_INSTANCES ?= 1 2 3 4 5 6 7 8 11
+NRP_RUNS ?= 1
 bench-nrp: $(STAMP)
-	$(BIN)/python bench/nrp.py --time-limit $(NRP_TIME) --instances $(NRP_INSTANCES)
+	$(BIN)/python bench/nrp.py --time-limit $(NRP_TIME) --runs $(NRP_RUNS) --instances $(NRP_INSTANCES)
 
 clean:
 	rm -rf $(VENV) out build *.egg-info
