@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
+
+from common import fmt, in_fresh_process, median
 
 ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "benchmarks" / "curtois"
@@ -64,15 +64,6 @@ def optima() -> dict[int, int]:
                 for row in csv.DictReader(handle)}
 
 
-def median(values: list[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return statistics.median(present) if present else None
-
-
-def fmt(value: float | None, digits: int = 1) -> str:
-    return "-" if value is None else f"{value:.{digits}f}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--instances", nargs="+", type=int, default=[1, 2, 3, 4, 5, 6, 7, 8, 11])
@@ -94,12 +85,10 @@ def main() -> None:
     for number in args.instances:
         records = []
         for seed in range(args.runs):
-            spec = json.dumps([number, args.time_limit, args.workers, seed])
-            out = subprocess.run([sys.executable, __file__, "--one", spec], check=True,
-                                 capture_output=True, text=True).stdout
-            records.append(json.loads(out.strip().splitlines()[-1]))
+            spec = [number, args.time_limit, args.workers, seed]
+            records.append(in_fresh_process(__file__, spec))
             print(f"  Instance{number} run {seed + 1}/{args.runs}: {records[-1]['status']} "
-                  f"{records[-1]['objective']} (best at {fmt(records[-1]['best_time'])} s)",
+                  f"{records[-1]['objective']} (best at {fmt(records[-1]['best_time'], 1)} s)",
                   file=sys.stderr, flush=True)
         assert all(r["checker_agrees"] for r in records if r["objective"] is not None), (
             "the checker disagrees with the engine")
@@ -108,8 +97,8 @@ def main() -> None:
         gap = None if objective is None or not optimum else 100 * (objective - optimum) / optimum
         row = [
             f"Instance{number}", fmt(objective, 0), str(optimum or "-"), fmt(gap, 2),
-            fmt(median([r["best_time"] for r in records])),
-            fmt(median([r["first"] for r in records])),
+            fmt(median([r["best_time"] for r in records]), 1),
+            fmt(median([r["first"] for r in records]), 1),
             fmt(median([r["bound"] for r in records]), 0),
             "/".join(sorted({str(r["status"]) for r in records})),
         ]

@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import json
 import resource
-import statistics
-import subprocess
 import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from common import fmt, in_fresh_process, median
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -95,19 +95,6 @@ def run_once(source: str, time_limit: float, workers: int, seed: int) -> dict[st
     }
 
 
-def median(values: list[float | None]) -> float | None:
-    present = [v for v in values if v is not None]
-    return statistics.median(present) if present else None
-
-
-def fmt(value: object, digits: int = 2) -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, float):
-        return f"{value:.{digits}f}"
-    return str(value)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--cases", nargs="*", default=list(CASES), choices=list(CASES))
@@ -131,10 +118,7 @@ def main() -> None:
         limit = args.time_limit or case.time_limit
         records = []
         for seed in range(args.runs):
-            spec = json.dumps([case.source, limit, args.workers, seed])
-            out = subprocess.run([sys.executable, __file__, "--one", spec], check=True,
-                                 capture_output=True, text=True).stdout
-            records.append(json.loads(out.strip().splitlines()[-1]))
+            records.append(in_fresh_process(__file__, [case.source, limit, args.workers, seed]))
             print(f"  {key} run {seed + 1}/{args.runs}: {records[-1]['status']} "
                   f"{records[-1]['objective']} (bound {records[-1]['bound']})", file=sys.stderr)
         assert all(r["checker_agrees"] for r in records), "the checker disagrees with the engine"
