@@ -286,14 +286,21 @@ def _warm_start(run: TeamRun, tracker: _Tracker,
     # the greedy broke a rule it cannot see coming (a minimum): build one engineer by engineer
     # where coverage is priced (sequential.py)
     if seconds > 0:
-        built = [sequential_schedule(d, seconds / len(run.datas), deterministic)
+
+        def handlers_for(chosen: list[set[tuple[int, int, int]]]) -> dict[int, str | None]:
+            return {} if part is None else greedy_handlers(part, run.datas, chosen)
+
+        def first(keys: set[tuple[int, int, int]]) -> None:  # keep it while the rest improves
+            _probe(run, tracker, [keys], handlers_for([keys]))
+
+        single = len(run.datas) == 1  # with several teams, a schedule needs all of them
+        built = [sequential_schedule(d, seconds / len(run.datas), deterministic,
+                                     on_first=first if single else None)
                  for d in run.datas]
         if all(keys is not None for keys in built):
             chosen = [keys or set() for keys in built]
-            if part is not None and _probe(run, tracker, chosen,
-                                           greedy_handlers(part, run.datas, chosen)):
-                return
-            _probe(run, tracker, chosen, {})
+            if part is None or not _probe(run, tracker, chosen, handlers_for(chosen)):
+                _probe(run, tracker, chosen, {})
 
 
 def _probe(run: TeamRun, tracker: _Tracker, chosen: list[set[tuple[int, int, int]]],
