@@ -66,6 +66,7 @@ def one_engineer(data: TeamData, e: int) -> TeamData:
 
 def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = False,
                         on_first: Callable[[set[tuple[int, int, int]]], None] | None = None,
+                        should_stop: Callable[[], bool] = lambda: False,
                         ) -> set[tuple[int, int, int]] | None:
     """(shift, role, engineer) triples keeping every hard rule, or None when coverage is hard
     somewhere or an engineer's own rules cannot all hold (the full model will say why).
@@ -74,9 +75,10 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
     Each first finds duties that keep their rules (allowed at least FLOOR: without them there is
     no schedule), then improves them in half an equal share of what is left of FIRST_SHARE of
     `seconds`, so the engineers after them keep time to find theirs. That schedule goes to
-    `on_first`. Then, while time is left, each engineer in turn is re-planned against everyone
-    else's duties: each such step can only lower the team's cost. `seconds` is deterministic
-    time with `deterministic`, so the same input gives the same schedule.
+    `on_first`. Then, while time is left and `should_stop` says nothing, each engineer in turn
+    is re-planned against everyone else's duties: each such step can only lower the team's cost.
+    `seconds` is deterministic time with `deterministic`, so the same input gives the same
+    schedule.
     """
     if not coverage_is_priced(data):
         return None
@@ -98,8 +100,8 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
     while changed and budget[0] > 0:  # rounds until one changes nothing
         changed = False
         for k, e in enumerate(order):
-            if budget[0] <= 0:
-                break
+            if budget[0] <= 0 or should_stop():
+                return _triples(duties)
             placed.subtract(duties[e])
             keys = _best_duties(data, e, placed, budget, len(order) - k, deterministic,
                                 current=duties[e])

@@ -295,7 +295,8 @@ def _warm_start(run: TeamRun, tracker: _Tracker,
 
         single = len(run.datas) == 1  # with several teams, a schedule needs all of them
         built = [sequential_schedule(d, seconds / len(run.datas), deterministic,
-                                     on_first=first if single else None)
+                                     on_first=first if single else None,
+                                     should_stop=tracker.should_stop)
                  for d in run.datas]
         if all(keys is not None for keys in built):
             chosen = [keys or set() for keys in built]

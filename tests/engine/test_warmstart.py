@@ -56,3 +56,15 @@ def test_engineer_by_engineer_keeps_minimums_the_greedy_cannot_see():
 def test_engineer_by_engineer_is_only_for_priced_coverage():
     instance = team_instance([engineer("alice"), engineer("bob")], days=2)
     assert sequential_schedule(build_team_data(instance, instance.teams[0]), 1) is None
+
+
+def test_a_stop_request_ends_the_re_planning_after_the_first_pass():
+    rules = [{"rule": "shifts", "min": 3}, {"rule": "min_consecutive", "min": 2}]
+    role = {"id": "staff", "understaff_weight": 100, "overstaff_weight": 1}
+    instance = team_instance([engineer("alice"), engineer("bob")], days=6, roles=[role],
+                             rules=rules)
+    data = build_team_data(instance, instance.teams[0])
+    firsts: list[set[tuple[int, int, int]]] = []
+    keys = sequential_schedule(data, seconds=2, on_first=firsts.append,
+                               should_stop=lambda: True)
+    assert keys == firsts[0]  # the first pass's schedule (overstaffing 3), not re-planned
