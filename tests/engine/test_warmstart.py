@@ -7,6 +7,7 @@ from rotasat.engine.data import build_team_data
 from rotasat.engine.figures import team_figures
 from rotasat.engine.sequential import sequential_schedule
 from rotasat.engine.warmstart import greedy_schedule
+from rotasat.models import Instance
 
 WINDOWS = {"kind": "windows", "windows": [{"name": "early", "start": "00:00", "hours": 8},
                                           {"name": "late", "start": "12:00", "hours": 8}]}
@@ -23,16 +24,20 @@ def test_a_shift_type_limit_counts_only_shifts_of_its_type():
     assert held == ["r/2027-01-04/early", "r/2027-01-04/late", "r/2027-01-05/early"]
 
 
-def test_engineer_by_engineer_keeps_minimums_the_greedy_cannot_see():
-    # Priced coverage, one engineer wanted a day for 6 days; each engineer must work at least
-    # 3 days, in runs of at least 2 days. The greedy breaks these minimums; one engineer at a
-    # time keeps them. In the first pass alice covers all six days (100 saved each) and bob's
-    # minimum of three then over-staffs three days at 1 each; re-planned against bob's days,
-    # alice gives those three up, and the schedule costs nothing (the optimum).
+def minimums_team() -> Instance:
+    """Priced coverage, one engineer wanted a day for 6 days; alice and bob must each work at
+    least 3 days, in runs of at least 2 days."""
     rules = [{"rule": "shifts", "min": 3}, {"rule": "min_consecutive", "min": 2}]
     role = {"id": "staff", "understaff_weight": 100, "overstaff_weight": 1}
-    instance = team_instance([engineer("alice"), engineer("bob")], days=6, roles=[role],
-                             rules=rules)
+    return team_instance([engineer("alice"), engineer("bob")], days=6, roles=[role], rules=rules)
+
+
+def test_engineer_by_engineer_keeps_minimums_the_greedy_cannot_see():
+    # The greedy breaks these minimums; one engineer at a time keeps them. In the first pass
+    # alice covers all six days (100 saved each) and bob's minimum of three then over-staffs
+    # three days at 1 each; re-planned against bob's days, alice gives those three up, and the
+    # schedule costs nothing (the optimum).
+    instance = minimums_team()
     data = build_team_data(instance, instance.teams[0])
     assert not evaluate(instance, team_figures(data, greedy_schedule(data))[0]).feasible
     firsts: list[set[tuple[int, int, int]]] = []
@@ -59,10 +64,7 @@ def test_engineer_by_engineer_is_only_for_priced_coverage():
 
 
 def test_a_stop_request_ends_the_re_planning_after_the_first_pass():
-    rules = [{"rule": "shifts", "min": 3}, {"rule": "min_consecutive", "min": 2}]
-    role = {"id": "staff", "understaff_weight": 100, "overstaff_weight": 1}
-    instance = team_instance([engineer("alice"), engineer("bob")], days=6, roles=[role],
-                             rules=rules)
+    instance = minimums_team()
     data = build_team_data(instance, instance.teams[0])
     firsts: list[set[tuple[int, int, int]]] = []
     keys = sequential_schedule(data, seconds=2, on_first=firsts.append,
