@@ -11,6 +11,7 @@ Table of contents:
 - model.py        a team's model, and the component model that joins teams and incidents
 - warmstart.py    a greedy first schedule (rotation and incidents) for the hint
 - sequential.py   a first schedule built engineer by engineer, where coverage is priced
+- columns.py      rosters priced against coverage, and a dive to one roster each
 - solve.py        time sharing across components, progress, the result
 - figures.py      what a planner reads off a schedule
 - explain.py      why an infeasible component has no schedule

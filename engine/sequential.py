@@ -7,10 +7,14 @@ model of one engineer's duties and rules, whose objective is what the team's wou
 them given the engineers placed before (the understaffing weight of each shift still short, the
 overstaffing weight of each one already full, preferences, skills, soft rules). This is the
 shift-by-shift greedy's fallback: the greedy looks only backwards, so minimums (hours, runs of
-duty, days off in a row) defeat it, while each engineer's own model keeps them all. Once all are
-placed, each is re-planned in turn against everyone else's duties (a descent, one engineer at a
-time), while its time lasts. Measured on the staff-rostering benchmark (bench/README.md):
-CP-SAT alone found no schedule in 60 s on Instance20 and Instance22.
+duty, days off in a row) defeat it, while each engineer's own model keeps them all. Measured on
+the staff-rostering benchmark (bench/README.md): CP-SAT alone found no schedule in 60 s on
+Instance20 and Instance22.
+
+Once all are placed, the time left improves the schedule. Where the objective does not balance
+load, rosters are priced against coverage and the mix dived to one roster each (columns.py).
+Otherwise each engineer is re-planned in turn against everyone else's duties (a descent, one
+engineer at a time), while its time lasts.
 """
 
 from __future__ import annotations
@@ -20,6 +24,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
+from .columns import EngineerModel, dive_schedule
 from .constraints import one_duty_at_a_time
 from .context import Context, Expr, Guards
 from .data import TeamData
@@ -30,8 +35,9 @@ from .variables import make_variables
 
 FLOOR = 5.0  # seconds an engineer may always take to find duties that keep their rules
 # Of the time given, the share for the first pass: a first schedule comes early (issue 5 asks
-# for one within 120 s on the 600 s runs), the rest of the time re-plans engineer by engineer
-FIRST_SHARE = 0.25
+# for one within 120 s on the 600 s runs); the rest improves it (columns.py, or the descent)
+FIRST_SHARE = 0.1
+DIVE_SHARE = 0.85  # of the time after the first pass, at most this for the dives (columns.py)
 
 
 def coverage_is_priced(data: TeamData) -> bool:
@@ -41,6 +47,14 @@ def coverage_is_priced(data: TeamData) -> bool:
         for rotation in data.team.rotations
         for role in rotation.roles
     )
+
+
+def weighs_fairness(data: TeamData) -> bool:
+    """Does the team's objective balance load between engineers (which couples them outside
+    coverage, so rosters cannot be priced one engineer at a time)?"""
+    weights = data.weights
+    return len(data.fairness_group) > 1 and bool(weights.fairness_spread
+                                                   or weights.fairness_deviation)
 
 
 def one_engineer(data: TeamData, e: int) -> TeamData:
@@ -96,6 +110,14 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
     if on_first is not None:
         on_first(_triples(duties))
     budget[0] += (1 - FIRST_SHARE) * seconds
+    if not weighs_fairness(data) and budget[0] > 0 and not should_stop():
+        models = {e: engineer_model(data, e) for e in order}
+        rosters, spent = dive_schedule(data, models, {e: frozenset(duties[e]) for e in order},
+                                       DIVE_SHARE * budget[0], deterministic, should_stop)
+        budget[0] -= spent
+        if rosters is not None:  # the descent then mends what the dive left short
+            duties = {e: sorted(rosters[e]) for e in order}
+            placed = Counter(duty for e in order for duty in duties[e])
     changed = True
     while changed and budget[0] > 0:  # rounds until one changes nothing
         changed = False
@@ -115,16 +137,12 @@ def _triples(duties: dict[int, list[tuple[int, int]]]) -> set[tuple[int, int, in
     return {(s, r, e) for e, keys in duties.items() for s, r in keys}
 
 
-def _best_duties(data: TeamData, e: int, placed: Counter[tuple[int, int]], budget: list[float],
-                 engineers_left: int, deterministic: bool,
-                 current: list[tuple[int, int]] | None = None) -> list[tuple[int, int]] | None:
-    """Engineer e's (shift, role) pairs that serve the team best given `placed`, spending from
-    `budget[0]`; None when none keep e's rules. From `current` (duties that keep them), the
-    result costs the team no more."""
+def engineer_model(data: TeamData, e: int) -> EngineerModel:
+    """Engineer e's duties, own rules and own costs (preferences, skills, soft rules) in a
+    small CP-SAT model of their own."""
     view = one_engineer(data, e)
     model = cp_model.CpModel()
-    guards = Guards(model)
-    ctx = Context(model, view, make_variables(model, view), guards, Slacks(model))
+    ctx = Context(model, view, make_variables(model, view), Guards(model), Slacks(model))
     one_duty_at_a_time(ctx)
     costs: list[Expr] = []
     for name, units in add_rules(ctx).items():
@@ -135,7 +153,20 @@ def _best_duties(data: TeamData, e: int, placed: Counter[tuple[int, int]], budge
         costs.append(weights.preferences * preferences(ctx)[0])
     if weights.skill:
         costs.append(weights.skill * skill_gap(ctx)[0])
-    for (s, r, _), literal in ctx.vars.assign.items():
+    duties = [((s, r), literal) for (s, r, _), literal in ctx.vars.assign.items()]
+    return EngineerModel(model, sum(costs), duties)
+
+
+def _best_duties(data: TeamData, e: int, placed: Counter[tuple[int, int]], budget: list[float],
+                 engineers_left: int, deterministic: bool,
+                 current: list[tuple[int, int]] | None = None) -> list[tuple[int, int]] | None:
+    """Engineer e's (shift, role) pairs that serve the team best given `placed`, spending from
+    `budget[0]`; None when none keep e's rules. From `current` (duties that keep them), the
+    result costs the team no more."""
+    own = engineer_model(data, e)
+    model = own.model
+    costs: list[Expr] = [own.cost]
+    for (s, r), literal in own.duties:
         role = data.roles(s)[r]
         staffed, need = placed[s, r], data.head_count(s, r)
         if staffed < need:
@@ -152,7 +183,7 @@ def _best_duties(data: TeamData, e: int, placed: Counter[tuple[int, int]], budge
     # engineer; eight workers find some in under a second even on 2 cores (two took up to 7 s
     # on Instance22), and improve them far better: the whole first schedule of Instance20 cost
     # 124,391 with one worker, 20,391 with eight, in the same 12 s.
-    literals = list(ctx.vars.assign.items())
+    literals = own.duties
     if current is None:
         solver = _solver(max(FLOOR, budget[0]), deterministic)
         status = solver.solve(model)
@@ -162,11 +193,11 @@ def _best_duties(data: TeamData, e: int, placed: Counter[tuple[int, int]], budge
         found = [solver.value(literal) for _, literal in literals]
     else:
         held = set(current)
-        found = [int((s, r) in held) for (s, r, _), _ in literals]
+        found = [int(duty in held) for duty, _ in literals]
     for (_, literal), value in zip(literals, found, strict=True):
         model.add_hint(literal, value)
     if budget[0] <= 0:
-        return [(s, r) for ((s, r, _), _), value in zip(literals, found, strict=True) if value]
+        return [duty for (duty, _), value in zip(literals, found, strict=True) if value]
     model.minimize(sum(costs))
     share = engineers_left if current is not None else 2 * engineers_left
     solver = _solver(budget[0] / share, deterministic)
@@ -174,7 +205,7 @@ def _best_duties(data: TeamData, e: int, placed: Counter[tuple[int, int]], budge
     budget[0] -= solver.deterministic_time if deterministic else solver.wall_time
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         found = [solver.value(literal) for _, literal in literals]
-    return [(s, r) for ((s, r, _), _), value in zip(literals, found, strict=True) if value]
+    return [duty for (duty, _), value in zip(literals, found, strict=True) if value]
 
 
 def _solver(seconds: float, deterministic: bool) -> cp_model.CpSolver:

@@ -35,8 +35,8 @@ def minimums_team() -> Instance:
 def test_engineer_by_engineer_keeps_minimums_the_greedy_cannot_see():
     # The greedy breaks these minimums; one engineer at a time keeps them. In the first pass
     # alice covers all six days (100 saved each) and bob's minimum of three then over-staffs
-    # three days at 1 each; re-planned against bob's days, alice gives those three up, and the
-    # schedule costs nothing (the optimum).
+    # three days at 1 each; improved from there (rosters priced and dived, then re-planned),
+    # alice gives those three up, and the schedule costs nothing (the optimum).
     instance = minimums_team()
     data = build_team_data(instance, instance.teams[0])
     assert not evaluate(instance, team_figures(data, greedy_schedule(data))[0]).feasible

@@ -1,0 +1,288 @@
+"""Rosters priced against coverage (column generation), and a dive to one roster each.
+
+For teams whose coverage is priced (sequential.py), each engineer's duties are bound only by
+their own rules, so a schedule is one *roster* per engineer. A linear master (GLOP) mixes
+rosters to cover the shifts at least cost; each engineer's own CP-SAT model prices a new roster
+against the master's coverage duals, until none is cheaper (the classic Dantzig-Wolfe split).
+That relaxation is far tighter than CP-SAT's own on these teams: on benchmark Instance8 it
+reaches 1296.6 against the optimum 1300, where CP-SAT's bound stays at 1249 to 1278.
+
+Its mixed rosters are then made whole by a dive: every duty the relaxation holds whole is kept,
+then the duty it holds most, and rosters are priced again, until the mix is whole. The result
+goes to CP-SAT as its hint (solve.py), which polishes what the dive could not (bench/README.md).
+Fairness couples engineers outside coverage, so teams that weigh it are left to the descent.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from ortools.linear_solver import pywraplp
+from ortools.sat.python import cp_model
+
+from .context import Expr
+from .data import TeamData
+
+Duty = tuple[int, int]  # (shift, role)
+Roster = frozenset[Duty]
+
+SCALE = 1000  # duals are real numbers; the pricing objective needs integers
+PRICE_SECONDS = 1.0  # per engineer and round: most rosters of the benchmark price in far less
+ROUNDS_PER_STEP = 4  # pricing rounds after each dive step (the root prices to the end)
+THREADS = 2  # pricing solves run side by side (CP-SAT releases the GIL)
+MAX_DIVES = 4  # dives from the same root while time allows, the cheapest kept
+NOISE = 0.2  # later dives force a duty held nearly most, not the most, so that they differ
+
+# the master's value, coverage duals, convexity duals and the mix (roster weights above zero)
+Master = tuple[float, dict[Duty, float], dict[int, float], dict[tuple[int, Roster], float]]
+
+
+class EngineerModel:
+    """One engineer's duties and own rules in a small CP-SAT model, built once.
+
+    `cost` is what the engineer's duties cost the team by themselves (preferences, skills, soft
+    rules); `duties` pairs each (shift, role) with its literal.
+    """
+
+    def __init__(self, model: cp_model.CpModel, cost: Expr,
+                 duties: list[tuple[Duty, cp_model.IntVar]]) -> None:
+        self.model, self.cost, self.duties = model, cost, duties
+
+    def price(self, duals: dict[Duty, float], forced: set[Duty], seconds: float,
+              deterministic: bool) -> tuple[list[tuple[int, Roster]], float]:
+        """Rosters found while minimising cost minus the duals of their duties, holding every
+        duty of `forced` (cheapest last), and the seconds it took (deterministic ones when
+        asked)."""
+        model = self.model
+        model.clear_assumptions()
+        model.add_assumptions([lit for duty, lit in self.duties if duty in forced])
+        prices = cp_model.LinearExpr.weighted_sum(
+            [lit for _, lit in self.duties],
+            [-round(SCALE * duals.get(duty, 0.0)) for duty, _ in self.duties])
+        model.minimize(prices + SCALE * self.cost)  # type: ignore[operator]
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.catch_sigint_signal = False
+        if deterministic:
+            solver.parameters.max_deterministic_time = seconds
+        else:
+            solver.parameters.max_time_in_seconds = seconds
+        found: list[tuple[int, Roster]] = []
+        engineer = self
+
+        class Collect(cp_model.CpSolverSolutionCallback):
+            def on_solution_callback(self) -> None:
+                roster = frozenset(d for d, lit in engineer.duties if self.boolean_value(lit))
+                found.append((int(self.value(engineer.cost)), roster))
+
+        solver.solve(model, Collect())
+        return found[-3:], solver.deterministic_time if deterministic else solver.wall_time
+
+    def cost_of(self, roster: Roster) -> int:
+        """What `roster` costs by itself (its soft rules' slacks at their least)."""
+        model = self.model
+        model.clear_assumptions()
+        model.add_assumptions([lit if duty in roster else ~lit for duty, lit in self.duties])
+        model.minimize(self.cost)
+        solver = cp_model.CpSolver()
+        solver.parameters.num_workers = 1
+        solver.parameters.catch_sigint_signal = False
+        if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            raise ValueError("a roster that breaks its engineer's own rules")
+        return round(solver.objective_value)
+
+
+class RosterDive:
+    """The master over rosters, its pricing, and the dive; see the module docstring."""
+
+    def __init__(self, data: TeamData, models: dict[int, EngineerModel],
+                 start: dict[int, Roster], costs: dict[int, int], deterministic: bool) -> None:
+        self.data, self.models, self.deterministic = data, models, deterministic
+        self.engineers = sorted(models)
+        self.spent = 0.0  # pricing seconds (deterministic ones when asked), per thread
+        self.rosters: dict[int, dict[Roster, int]] = {e: {start[e]: costs[e]}
+                                                      for e in self.engineers}
+        self.forced: dict[int, set[Duty]] = {e: set() for e in self.engineers}
+        self._build_master()
+
+    def run(self, start: dict[int, Roster], deadline: Callable[[], float],
+            should_stop: Callable[[], bool]) -> dict[int, Roster] | None:
+        """The cheapest whole set of rosters (one per engineer) of `start` and the dives that
+        time allows, or None when the master could not be solved."""
+        with ThreadPoolExecutor(THREADS) as pool:
+            root = self._price(pool, None, deadline, should_stop)
+            if root is None:
+                return None
+            best = (self._cost(start), start)  # a dive cut short by time can be worse
+            for attempt in range(MAX_DIVES):
+                started = deadline()
+                noise = NOISE if attempt else 0.0
+                rosters = self._dive(pool, root, random.Random(attempt), noise, deadline,
+                                     should_stop)
+                if rosters is not None:
+                    cost = self._cost(rosters)
+                    if cost < best[0]:
+                        best = (cost, rosters)
+                took = started - deadline()
+                if deadline() < took or should_stop():  # no time for another whole dive
+                    break
+                for e in self.engineers:  # the next dive starts from the root again
+                    self.forced[e].clear()
+                for weight in self.weights.values():
+                    weight.SetUb(1)
+            return best[1]
+
+    def _dive(self, pool: ThreadPoolExecutor, master: Master, rng: random.Random, noise: float,
+              deadline: Callable[[], float], should_stop: Callable[[], bool]
+              ) -> dict[int, Roster] | None:
+        """Force duties until the mix is whole: those it holds whole, then the one it holds
+        most (the first dive), or one of those it holds nearly most (later dives, so they
+        differ). When time runs out, each engineer's heaviest roster."""
+        while True:
+            mix = master[3]
+            held: defaultdict[tuple[int, Duty], float] = defaultdict(float)
+            for (e, roster), weight in mix.items():
+                for duty in roster:
+                    held[e, duty] += weight
+            fractional = sorted((w, key) for key, w in held.items() if 1e-6 < w < 1 - 1e-6)
+            if not fractional or deadline() <= 0 or should_stop():
+                return self._whole(mix)
+            for (e, duty), w in held.items():
+                if w >= 1 - 1e-6:
+                    self.forced[e].add(duty)
+            # one duty at a time: forcing three per step made dives faster but worse (measured
+            # on Instance8: 1398 to 1403 after polishing, against 1302 to 1406)
+            _, (e, duty) = max(fractional, key=lambda item: item[0] + noise * rng.random())
+            self.forced[e].add(duty)
+            found = self._price(pool, ROUNDS_PER_STEP, deadline, should_stop)
+            if found is None:
+                return self._whole(mix)
+            master = found
+
+    def _cost(self, rosters: dict[int, Roster]) -> float:
+        """What the team pays for `rosters`: their own costs and the coverage terms."""
+        data = self.data
+        cost: float = sum(self.rosters[e][roster] for e, roster in rosters.items())
+        staffed: Counter[Duty] = Counter(d for roster in rosters.values() for d in roster)
+        for s, r in self.coverage:
+            role = data.roles(s)[r]
+            need, have = data.head_count(s, r), staffed[s, r]
+            cost += int(role.understaff_weight or 0) * max(0, need - have)
+            if have > need:
+                if role.overstaff_weight is None or (role.max_head_count is not None
+                                                     and have > role.max_head_count):
+                    return float("inf")  # breaks a hard limit: never kept
+                cost += role.overstaff_weight * (have - need)
+        return cost
+
+    def _price(self, pool: ThreadPoolExecutor, rounds: int | None, deadline: Callable[[], float],
+               should_stop: Callable[[], bool]) -> Master | None:
+        """Solve the master and price rosters until none is cheaper (or `rounds`, or time)."""
+        done = 0
+        while True:
+            master = self._master()
+            if master is None:
+                return None
+            _, duals, convexity, _ = master
+            if (rounds is not None and done >= rounds) or deadline() <= 0 or should_stop():
+                return master
+            seconds = max(0.05, min(PRICE_SECONDS, deadline()))
+            results = list(pool.map(self._pricer(duals, seconds), self.engineers))
+            added = 0
+            for e, (found, spent) in zip(self.engineers, results, strict=True):
+                self.spent += spent / THREADS
+                for cost, roster in found:
+                    reduced = cost - sum(duals.get(d, 0.0) for d in roster) - convexity[e]
+                    if roster not in self.rosters[e] and reduced < -1e-6:
+                        self.rosters[e][roster] = cost
+                        added += 1
+            done += 1
+            if not added:
+                return master
+
+    def _pricer(self, duals: dict[Duty, float], seconds: float
+                ) -> Callable[[int], tuple[list[tuple[int, Roster]], float]]:
+        def price(e: int) -> tuple[list[tuple[int, Roster]], float]:
+            return self.models[e].price(duals, self.forced[e], seconds, self.deterministic)
+        return price
+
+    def _master(self) -> Master | None:
+        """Solve the master over the rosters so far that hold every forced duty."""
+        lp = self.lp
+        for e in self.engineers:  # rosters new since the last solve
+            for roster, cost in self.rosters[e].items():
+                if (e, roster) not in self.weights:
+                    weight = lp.NumVar(0, 1, "")
+                    lp.Objective().SetCoefficient(weight, cost)
+                    self.convexity[e].SetCoefficient(weight, 1)
+                    for duty in roster:
+                        self.coverage[duty].SetCoefficient(weight, 1)
+                    self.weights[e, roster] = weight
+        for (e, roster), weight in self.weights.items():
+            if not self.forced[e] <= roster:
+                weight.SetUb(0)  # it lacks a forced duty: out of the dive from now on
+        if lp.Solve() != pywraplp.Solver.OPTIMAL:
+            return None
+        return (lp.Objective().Value(),
+                {cell: c.dual_value() for cell, c in self.coverage.items()},
+                {e: c.dual_value() for e, c in self.convexity.items()},
+                {key: w.solution_value() for key, w in self.weights.items()
+                 if w.solution_value() > 1e-9})
+
+    def _build_master(self) -> None:
+        """The master's rows: each engineer holds one roster in all, and each (shift, role) is
+        covered by rosters plus a priced shortfall, less a priced surplus."""
+        data = self.data
+        lp = self.lp = pywraplp.Solver.CreateSolver("GLOP")
+        objective = lp.Objective()
+        objective.SetMinimization()
+        self.weights: dict[tuple[int, Roster], pywraplp.Variable] = {}
+        self.convexity = {e: lp.Constraint(1, 1) for e in self.engineers}
+        self.coverage = {}
+        for s, r in sorted(data.needs):
+            role = data.roles(s)[r]
+            need = data.head_count(s, r)
+            row = lp.Constraint(need, need)
+            short = lp.NumVar(0, need, "")
+            objective.SetCoefficient(short, int(role.understaff_weight or 0))
+            row.SetCoefficient(short, 1)
+            spare = 0.0 if role.overstaff_weight is None else lp.infinity()
+            if role.max_head_count is not None:
+                spare = min(spare, max(0, role.max_head_count - need))
+            extra = lp.NumVar(0, spare, "")
+            objective.SetCoefficient(extra, int(role.overstaff_weight or 0))
+            row.SetCoefficient(extra, -1)
+            self.coverage[s, r] = row
+
+    def _whole(self, mix: dict[tuple[int, Roster], float]) -> dict[int, Roster]:
+        """Each engineer's heaviest roster in the mix (the mix itself once it is whole)."""
+        best: dict[int, tuple[float, Roster]] = {}
+        for (e, roster), weight in mix.items():
+            if e not in best or weight > best[e][0]:
+                best[e] = (weight, roster)
+        return {e: roster for e, (_, roster) in best.items()}
+
+
+def dive_schedule(data: TeamData, models: dict[int, EngineerModel], start: dict[int, Roster],
+                  seconds: float, deterministic: bool = False,
+                  should_stop: Callable[[], bool] = lambda: False,
+                  ) -> tuple[dict[int, Roster] | None, float]:
+    """One roster per engineer from the dives within `seconds`, starting from the rosters of
+    `start` (which keep each engineer's rules), None when the master cannot be solved; and the
+    seconds spent.
+
+    With `deterministic`, `seconds` counts the pricing's deterministic time, so the same input
+    gives the same rosters."""
+    costs = {e: models[e].cost_of(start[e]) for e in models}
+    dive = RosterDive(data, models, start, costs, deterministic)
+    started = time.perf_counter()
+
+    def spent() -> float:
+        return dive.spent if deterministic else time.perf_counter() - started
+
+    rosters = dive.run(start, lambda: seconds - spent(), should_stop)
+    return rosters, spent()
