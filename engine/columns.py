@@ -25,6 +25,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
+from rotasat.models.instance import Role
 
 from .context import Expr
 from .data import TeamData
@@ -46,6 +47,16 @@ NOISE = 0.2  # later dives force a duty held nearly most, not the most, so that 
 
 # the master's value, coverage duals, convexity duals and the mix (roster weights above zero)
 Master = tuple[float, dict[Duty, float], dict[int, float], dict[tuple[int, Roster], float]]
+
+
+def surplus_allowed(role: Role, need: int) -> float:
+    """How many engineers above `need` the role may take: none without an overstaff weight,
+    up to its max_head_count with one."""
+    if role.overstaff_weight is None:
+        return 0.0
+    if role.max_head_count is not None:
+        return float(max(0, role.max_head_count - need))
+    return float("inf")
 
 
 class EngineerModel:
@@ -184,11 +195,9 @@ class RosterDive:
             role = data.roles(s)[r]
             need, have = data.head_count(s, r), staffed[s, r]
             cost += int(role.understaff_weight or 0) * max(0, need - have)
-            if have > need:
-                if role.overstaff_weight is None or (role.max_head_count is not None
-                                                     and have > role.max_head_count):
-                    return float("inf")  # breaks a hard limit: never kept
-                cost += role.overstaff_weight * (have - need)
+            if have - need > surplus_allowed(role, need):
+                return float("inf")  # breaks a hard limit: never kept
+            cost += int(role.overstaff_weight or 0) * max(0, have - need)
         return cost
 
     def _price(self, pool: ThreadPoolExecutor, rounds: int | None, deadline: Callable[[], float],
@@ -267,10 +276,7 @@ class RosterDive:
             short = lp.NumVar(0, need, "")
             objective.SetCoefficient(short, int(role.understaff_weight or 0))
             row.SetCoefficient(short, 1)
-            spare = 0.0 if role.overstaff_weight is None else lp.infinity()
-            if role.max_head_count is not None:
-                spare = min(spare, max(0, role.max_head_count - need))
-            extra = lp.NumVar(0, spare, "")
+            extra = lp.NumVar(0, min(surplus_allowed(role, need), lp.infinity()), "")
             objective.SetCoefficient(extra, int(role.overstaff_weight or 0))
             row.SetCoefficient(extra, -1)
             self.coverage[s, r] = row

@@ -24,7 +24,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from .columns import EngineerModel, dive_schedule
+from .columns import EngineerModel, dive_schedule, surplus_allowed
 from .constraints import one_duty_at_a_time
 from .context import Context, Expr, Guards
 from .data import TeamData
@@ -89,8 +89,9 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
     Each first finds duties that keep their rules (allowed at least FLOOR: without them there is
     no schedule), then improves them in half an equal share of what is left of FIRST_SHARE of
     `seconds`, so the engineers after them keep time to find theirs. That schedule goes to
-    `on_first`. Then, while time is left and `should_stop` says nothing, each engineer in turn
-    is re-planned against everyone else's duties: each such step can only lower the team's cost.
+    `on_first`. Then, while time is left and `should_stop` says nothing, rosters are priced and
+    dived (columns.py; not for teams that weigh fairness), and each engineer in turn is
+    re-planned against everyone else's duties: each such step can only lower the team's cost.
     `seconds` is deterministic time with `deterministic`, so the same input gives the same
     schedule.
     """
@@ -171,9 +172,7 @@ def _best_duties(data: TeamData, e: int, placed: Counter[tuple[int, int]], budge
         staffed, need = placed[s, r], data.head_count(s, r)
         if staffed < need:
             costs.append(-int(role.understaff_weight or 0) * literal)
-        elif role.overstaff_weight is None or (
-            role.max_head_count is not None and staffed >= role.max_head_count
-        ):
+        elif staffed - need >= surplus_allowed(role, need):
             model.add(literal == 0)
         else:
             costs.append(role.overstaff_weight * literal)
