@@ -292,12 +292,12 @@ def _warm_start(run: TeamRun, tracker: _Tracker,
         def handlers_for(chosen: list[set[tuple[int, int, int]]]) -> dict[int, str | None]:
             return {} if part is None else greedy_handlers(part, run.datas, chosen)
 
-        def first(keys: set[tuple[int, int, int]]) -> None:  # keep it while the rest improves
+        def better(keys: set[tuple[int, int, int]]) -> None:  # keep it while the rest improves
             _probe(run, tracker, [keys], handlers_for([keys]))
 
         single = len(run.datas) == 1  # with several teams, a schedule needs all of them
         built = [sequential_schedule(d, seconds / len(run.datas), deterministic,
-                                     on_first=first if single else None,
+                                     on_schedule=better if single else None,
                                      should_stop=tracker.should_stop)
                  for d in run.datas]
         if all(keys is not None for keys in built):

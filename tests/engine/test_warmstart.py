@@ -41,7 +41,7 @@ def test_engineer_by_engineer_keeps_minimums_the_greedy_cannot_see():
     data = build_team_data(instance, instance.teams[0])
     assert not evaluate(instance, team_figures(data, greedy_schedule(data))[0]).feasible
     firsts: list[set[tuple[int, int, int]]] = []
-    keys = sequential_schedule(data, seconds=2, on_first=firsts.append)
+    keys = sequential_schedule(data, seconds=2, on_schedule=firsts.append)
     assert keys is not None
     first = evaluate(instance, team_figures(data, firsts[0])[0])
     assert first.feasible, [v.message for v in first.violations]
@@ -56,6 +56,10 @@ def test_engineer_by_engineer_keeps_minimums_the_greedy_cannot_see():
     ]
     assert sorted(a.engineer for a in schedule) == ["alice"] * 3 + ["bob"] * 3
     assert solved(instance).objective == 0
+    # progress: every better schedule on the way was reported, the result last
+    assert len(firsts) >= 2 and firsts[-1] == keys
+    costs = [evaluate(instance, team_figures(data, k)[0]).objective for k in firsts]
+    assert costs == sorted(costs, reverse=True) and costs[-1] == 0
 
 
 def test_engineer_by_engineer_is_only_for_priced_coverage():
@@ -67,6 +71,6 @@ def test_a_stop_request_ends_the_re_planning_after_the_first_pass():
     instance = minimums_team()
     data = build_team_data(instance, instance.teams[0])
     firsts: list[set[tuple[int, int, int]]] = []
-    keys = sequential_schedule(data, seconds=2, on_first=firsts.append,
+    keys = sequential_schedule(data, seconds=2, on_schedule=firsts.append,
                                should_stop=lambda: True)
     assert keys == firsts[0]  # the first pass's schedule (overstaffing 3), not re-planned
