@@ -49,6 +49,20 @@ NOISE = 0.2  # later dives force a duty held nearly most, not the most, so that 
 Master = tuple[float, dict[Duty, float], dict[int, float], dict[tuple[int, Roster], float]]
 
 
+def coverage_cost(data: TeamData, staffed: Counter[Duty]) -> float:
+    """What under- and over-staffing cost the team when `staffed` engineers hold each duty;
+    infinite when a hard staffing limit breaks."""
+    cost = 0.0
+    for s, r in data.needs:
+        role = data.roles(s)[r]
+        need, have = data.head_count(s, r), staffed[s, r]
+        if have - need > surplus_allowed(role, need):
+            return float("inf")
+        cost += (int(role.understaff_weight or 0) * max(0, need - have)
+                 + int(role.overstaff_weight or 0) * max(0, have - need))
+    return cost
+
+
 def surplus_allowed(role: Role, need: int) -> float:
     """How many engineers above `need` the role may take: none without an overstaff weight,
     up to its max_head_count with one."""
@@ -188,17 +202,9 @@ class RosterDive:
 
     def _cost(self, rosters: dict[int, Roster]) -> float:
         """What the team pays for `rosters`: their own costs and the coverage terms."""
-        data = self.data
-        cost: float = sum(self.rosters[e][roster] for e, roster in rosters.items())
         staffed: Counter[Duty] = Counter(d for roster in rosters.values() for d in roster)
-        for s, r in self.coverage:
-            role = data.roles(s)[r]
-            need, have = data.head_count(s, r), staffed[s, r]
-            cost += int(role.understaff_weight or 0) * max(0, need - have)
-            if have - need > surplus_allowed(role, need):
-                return float("inf")  # breaks a hard limit: never kept
-            cost += int(role.overstaff_weight or 0) * max(0, have - need)
-        return cost
+        return (sum(self.rosters[e][roster] for e, roster in rosters.items())
+                + coverage_cost(self.data, staffed))
 
     def _price(self, pool: ThreadPoolExecutor, rounds: int | None, deadline: Callable[[], float],
                should_stop: Callable[[], bool]) -> Master | None:

@@ -5,6 +5,7 @@ from engine_support import engineer, solved, team_instance
 from rotasat.checker import evaluate
 from rotasat.engine.data import build_team_data
 from rotasat.engine.figures import team_figures
+from rotasat.engine import sequential
 from rotasat.engine.sequential import sequential_schedule
 from rotasat.engine.warmstart import greedy_schedule
 from rotasat.models import Instance
@@ -74,3 +75,27 @@ def test_a_stop_request_ends_the_re_planning_after_the_first_pass():
     keys = sequential_schedule(data, seconds=2, on_schedule=firsts.append,
                                should_stop=lambda: True)
     assert keys == firsts[0]  # the first pass's schedule (overstaffing 3), not re-planned
+
+
+def test_re_planning_ends_when_a_round_gains_too_little(monkeypatch):
+    # Rounds that keep moving duties without lowering the team's cost (here a stand-in
+    # re-planner that toggles a duty of no consequence) end the descent after one round,
+    # leaving the rest of the time to CP-SAT, instead of running until the time is spent.
+    instance = minimums_team()
+    data = build_team_data(instance, instance.teams[0])
+    real = sequential._best_duties
+    visits = []
+
+    def toggling(data, e, placed, budget, left, deterministic, current=None):
+        if current is None:
+            return real(data, e, placed, budget, left, deterministic)
+        visits.append(e)
+        budget[0] -= 0.01
+        phantom = (-1, 0)
+        keys = [d for d in current if d != phantom] + ([] if phantom in current else [phantom])
+        return keys, 0
+
+    monkeypatch.setattr(sequential, "_best_duties", toggling)
+    monkeypatch.setattr(sequential, "weighs_fairness", lambda data: True)  # no dive
+    sequential_schedule(data, seconds=2)
+    assert len(visits) == 2  # one round over alice and bob
