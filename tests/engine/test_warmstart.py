@@ -3,9 +3,9 @@
 
 from engine_support import engineer, solved, team_instance
 from rotasat.checker import evaluate
+from rotasat.engine import sequential
 from rotasat.engine.data import build_team_data
 from rotasat.engine.figures import team_figures
-from rotasat.engine import sequential
 from rotasat.engine.sequential import sequential_schedule
 from rotasat.engine.warmstart import greedy_schedule
 from rotasat.models import Instance
