@@ -13,8 +13,9 @@ Instance20 and Instance22.
 
 Once all are placed, the time left improves the schedule. Where the objective does not balance
 load, rosters are priced against coverage and the mix dived to one roster each (columns.py).
-Otherwise each engineer is re-planned in turn against everyone else's duties (a descent, one
-engineer at a time), while its time lasts.
+Then each engineer is re-planned in turn against everyone else's duties (a descent, one
+engineer at a time), in rounds, while its time lasts and each round gains enough (STALL): from
+there CP-SAT's own search on the whole model improves faster (solve.py).
 """
 
 from __future__ import annotations
