@@ -99,7 +99,7 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
     that weigh fairness), and each engineer in turn is re-planned against everyone else's
     duties: each such step can only lower the team's cost. `on_schedule` receives the first
     pass's schedule, the dive's, and the schedule after each round of re-planning that changed
-    it (a round takes some 30 s on benchmark Instance20, so progress shows while it runs).
+    it (a round took some 5 s on benchmark Instance20, so progress shows while it runs).
     `seconds` is deterministic time with `deterministic`, so the same input gives the same
     schedule.
     """
@@ -155,7 +155,7 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
             break
         report(_triples(duties))
         before, cost = cost, sum(own.values()) + coverage_cost(data, placed)
-        if before - cost < STALL * before:
+        if before - cost <= STALL * before:  # (at no cost at all, nothing is left to gain)
             break
     return _triples(duties)
 
