@@ -307,10 +307,10 @@ class RosterDive:
 def dive_schedule(data: TeamData, models: dict[int, EngineerModel], start: dict[int, Roster],
                   seconds: float, deterministic: bool = False,
                   should_stop: Callable[[], bool] = lambda: False,
-                  ) -> tuple[dict[int, Roster] | None, float]:
+                  ) -> tuple[dict[int, Roster] | None, dict[int, int], float]:
     """One roster per engineer from the dives within `seconds`, starting from the rosters of
-    `start` (which keep each engineer's rules), None when the master cannot be solved; and the
-    seconds spent.
+    `start` (which keep each engineer's rules), None when the master cannot be solved; what
+    each of those rosters costs by itself; and the seconds spent.
 
     With `deterministic`, `seconds` counts the pricing's deterministic time, so the same input
     gives the same rosters."""
@@ -322,4 +322,6 @@ def dive_schedule(data: TeamData, models: dict[int, EngineerModel], start: dict[
         return dive.spent if deterministic else time.perf_counter() - started
 
     rosters = dive.run(start, lambda: seconds - spent(), should_stop)
-    return rosters, spent()
+    if rosters is None:
+        return None, {}, spent()
+    return rosters, {e: dive.rosters[e][roster] for e, roster in rosters.items()}, spent()

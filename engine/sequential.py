@@ -129,13 +129,14 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
     budget[0] += (1 - FIRST_SHARE) * seconds
     if not weighs_fairness(data) and budget[0] > 0 and not should_stop():
         models = {e: engineer_model(data, e) for e in order}
-        rosters, spent = dive_schedule(data, models, {e: frozenset(duties[e]) for e in order},
-                                       DIVE_SHARE * budget[0], deterministic, should_stop)
+        rosters, costs, spent = dive_schedule(data, models,
+                                              {e: frozenset(duties[e]) for e in order},
+                                              DIVE_SHARE * budget[0], deterministic, should_stop)
         budget[0] -= spent
         if rosters is not None:  # the descent then mends what the dive left short
             moved = [e for e in order if rosters[e] != set(duties[e])]
             for e in moved:
-                duties[e], own[e] = sorted(rosters[e]), models[e].cost_of(rosters[e])
+                duties[e], own[e] = sorted(rosters[e]), costs[e]
             if moved:
                 report(_triples(duties))
             placed = Counter(duty for e in order for duty in duties[e])
