@@ -195,18 +195,14 @@ def _best_duties(data: TeamData, e: int, placed: Counter[tuple[int, int]], budge
     not even those were read back in the time. Without `deterministic` the whole visit is paid
     from the budget, not only the solver's time: on Instance20 (182 days) building and handing
     over the model cost about 0.03 s a visit, and 1300 visits overran a 100 s budget by 39 s."""
-    began = time.perf_counter()
-    spent = 0.0  # deterministic time, when asked
+    left, began = budget[0], time.perf_counter()
 
     def pay(solver: cp_model.CpSolver) -> None:
-        nonlocal spent
         if deterministic:
-            spent += solver.deterministic_time
-            budget[0] = left - spent
+            budget[0] -= solver.deterministic_time
         else:
             budget[0] = left - (time.perf_counter() - began)
 
-    left = budget[0]
     own = engineer_model(data, e)
     model = own.model
     costs: list[Expr] = [own.cost]
