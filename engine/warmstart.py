@@ -178,10 +178,11 @@ def greedy_schedule(data: TeamData) -> set[tuple[int, int, int]]:
 def greedy_handlers(
     part: IncidentPart, datas: list[TeamData], chosen: list[set[tuple[int, int, int]]]
 ) -> dict[int, str | None]:
-    """Handlers for the incidents given the rotation `chosen`, in arrival order: work that may
-    not interrupt goes to the least-loaded allowed engineer with room left in their reserve, or
-    waits; urgent work goes to the least-loaded allowed engineer. Incidents it cannot place
-    (an on-call owner who is not allowed) are left to CP-SAT."""
+    """Handlers for the incidents given the rotation `chosen`, in arrival order: each goes to
+    the allowed engineer it costs least (expertise gap, support beyond the sprint reserve,
+    support spread; then the least loaded), where work that may not interrupt must fit beside
+    the duty in the reserve, or waits. Incidents it cannot place (an on-call owner who is not
+    allowed) are left to CP-SAT."""
     load: dict[tuple[str, int], int] = defaultdict(int)  # support points per engineer-sprint
     total: dict[str, int] = defaultdict(int)
     holders: dict[tuple[int, int], set[str]] = defaultdict(set)  # (team, shift) first role
@@ -195,7 +196,7 @@ def greedy_handlers(
                 load[eid, part.shift_sprint[t, s]] += points
             if r == 0:
                 holders[t, s].add(eid)
-    duty = dict(load)
+    duty = dict(load)  # `load` grows with the incidents placed; `duty` stays the rotation's
     calm: dict[tuple[str, int], int] = defaultdict(int)
     decided: dict[int, str | None] = {}
     for i, info in enumerate(part.infos):
@@ -215,10 +216,32 @@ def greedy_handlers(
             if info.deferrable:
                 decided[i] = None
             continue
-        best = min(fits, key=lambda eid: (total[eid], info.gaps.get(eid, 0)))
+        peak = max(total[eid] for eid in info.candidates)
+        cost = {eid: _handling_cost(part, datas, i, eid, total[eid] - peak, load)
+                for eid in fits}
+        best = min(fits, key=lambda eid: (cost[eid], total[eid]))
         decided[i] = best
         total[best] += info.effort
         k = part.incident_sprint.get((i, best))
-        if k is not None and not info.interrupting:
-            calm[best, k] += info.effort
+        if k is not None:
+            load[best, k] += info.effort
+            if not info.interrupting:
+                calm[best, k] += info.effort
     return decided
+
+
+def _handling_cost(part: IncidentPart, datas: list[TeamData], i: int, eid: str, above: int,
+                   load: dict[tuple[str, int], int]) -> int:
+    """Roughly what handing incident i to `eid` adds to the objective: the expertise gap,
+    support beyond the sprint reserve, and support above the most loaded candidate's (`eid`
+    carries `above` points more than that candidate, 0 or less)."""
+    info = part.infos[i]
+    weights = info.policy.weights
+    added = (weights.expertise * info.gaps.get(eid, 0)
+             + weights.support_spread * max(0, above + info.effort))
+    k = part.incident_sprint.get((i, eid))
+    if k is not None:
+        limit, used = part.limits.get((eid, k), 0), load[eid, k]
+        over = max(0, used + info.effort - limit) - max(0, used - limit)
+        added += datas[part.members[eid].team].weights.interruption * over
+    return added

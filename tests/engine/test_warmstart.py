@@ -6,8 +6,9 @@ from rotasat.checker import evaluate
 from rotasat.engine import sequential
 from rotasat.engine.data import build_team_data
 from rotasat.engine.figures import team_figures
+from rotasat.engine.model import ComponentModel, components
 from rotasat.engine.sequential import sequential_schedule
-from rotasat.engine.warmstart import greedy_schedule
+from rotasat.engine.warmstart import greedy_handlers, greedy_schedule
 from rotasat.models import Instance
 
 WINDOWS = {"kind": "windows", "windows": [{"name": "early", "start": "00:00", "hours": 8},
@@ -99,3 +100,40 @@ def test_re_planning_ends_when_a_round_gains_too_little(monkeypatch):
     monkeypatch.setattr(sequential, "weighs_fairness", lambda data: True)  # no dive
     sequential_schedule(data, seconds=2)
     assert len(visits) == 2  # one round over alice and bob
+
+
+def greedy_incident_handlers(engineers: list[dict], incidents: list[dict]) -> dict[str, str | None]:
+    """The greedy's handlers for a team without rotations: alice first in order, two-week
+    sprints (reserve 160 points each), the default weights of expertise, support spread and
+    interruption."""
+    instance = Instance.model_validate({
+        "horizon": {"start": "2027-01-04", "days": 14},
+        "teams": [{"id": "t", "timezone": "UTC", "systems": ["api"], "engineers": engineers,
+                   "sprints": {"length_days": 14, "first_start": "2027-01-04"}}],
+        "incidents": [{"system": "api", **i} for i in incidents],
+    })
+    (team_ids, owned), = components(instance)
+    datas = [build_team_data(instance, instance.team(t)) for t in team_ids]
+    part = ComponentModel(instance, datas, owned).incidents
+    assert part is not None
+    picked = greedy_handlers(part, datas, [set()])
+    return {part.infos[i].incident.id: eid for i, eid in picked.items()}
+
+
+def test_the_greedy_hands_incidents_to_whom_they_cost_least():
+    # Y needs db: alice is the expert (bob lacks 4 levels, 40) though she already holds X
+    # (support 1 h above bob's, 10): the least-loaded rule would have given it to bob.
+    people = [engineer("alice", skills={"db": 5}), engineer("bob", skills={"db": 1})]
+    assert greedy_incident_handlers(people, [
+        {"id": "X", "arrival": "2027-01-05T10:00:00Z", "effort_hours": 1},
+        {"id": "Y", "arrival": "2027-01-06T10:00:00Z", "effort_hours": 1,
+         "required_skills": {"db": 1}},
+    ]) == {"X": "alice", "Y": "alice"}
+    # B is urgent and alice's reserve is nearly spent by A (150 of 160 points): 40 points
+    # beyond it would cost 400, so it goes to bob, one level short (10).
+    people = [engineer("alice", skills={"db": 5}), engineer("bob", skills={"db": 4})]
+    assert greedy_incident_handlers(people, [
+        {"id": "A", "arrival": "2027-01-05T10:00:00Z", "effort_hours": 15},
+        {"id": "B", "arrival": "2027-01-06T10:00:00Z", "effort_hours": 5, "priority": "P1",
+         "required_skills": {"db": 1}},
+    ]) == {"A": "alice", "B": "bob"}
