@@ -24,7 +24,7 @@ from rotasat.models.instance import (
 )
 
 from .data import TeamData
-from .incidents import IncidentPart, duty_points
+from .incidents import IncidentInfo, IncidentPart, duty_points
 
 LONGEST = dt.timedelta(days=29)  # no shift is longer (custom turns are at most 28 days)
 
@@ -181,8 +181,8 @@ def greedy_handlers(
     """Handlers for the incidents given the rotation `chosen`, in arrival order: each goes to
     the allowed engineer it costs least (expertise gap, support beyond the sprint reserve,
     support spread; then the least loaded), where work that may not interrupt must fit beside
-    the duty in the reserve, or waits. Incidents it cannot place (an on-call owner who is not
-    allowed) are left to CP-SAT."""
+    the duty in the reserve; it waits (None) when it fits nowhere, or when waiting costs less.
+    Incidents it cannot place (an on-call owner who is not allowed) are left to CP-SAT."""
     load: dict[tuple[str, int], int] = defaultdict(int)  # support points per engineer-sprint
     total: dict[str, int] = defaultdict(int)
     holders: dict[tuple[int, int], set[str]] = defaultdict(set)  # (team, shift) first role
@@ -217,9 +217,14 @@ def greedy_handlers(
                 decided[i] = None
             continue
         peak = max(total[eid] for eid in info.candidates)
-        cost = {eid: _handling_cost(part, datas, i, eid, total[eid] - peak, load)
-                for eid in fits}
-        best = min(fits, key=lambda eid: (cost[eid], total[eid]))
+        cost = {eid: _handling_cost(part, datas, i, eid, load) for eid in fits}
+        spread = info.policy.weights.support_spread
+        best = min(fits, key=lambda eid: (
+            cost[eid] + spread * max(0, total[eid] + info.effort - peak), total[eid]))
+        # the spread it adds is left out here: later incidents may even it out
+        if info.deferrable and _waiting_cost(info) < cost[best]:
+            decided[i] = None
+            continue
         decided[i] = best
         total[best] += info.effort
         k = part.incident_sprint.get((i, best))
@@ -230,18 +235,25 @@ def greedy_handlers(
     return decided
 
 
-def _handling_cost(part: IncidentPart, datas: list[TeamData], i: int, eid: str, above: int,
+def _handling_cost(part: IncidentPart, datas: list[TeamData], i: int, eid: str,
                    load: dict[tuple[str, int], int]) -> int:
-    """Roughly what handing incident i to `eid` adds to the objective: the expertise gap,
-    support beyond the sprint reserve, and support above the most loaded candidate's (`eid`
-    carries `above` points more than that candidate, 0 or less)."""
+    """What handing incident i to `eid` adds to the objective by itself: the expertise gap,
+    and the support it takes beyond `eid`'s sprint reserve."""
     info = part.infos[i]
-    weights = info.policy.weights
-    added = (weights.expertise * info.gaps.get(eid, 0)
-             + weights.support_spread * max(0, above + info.effort))
+    added = info.policy.weights.expertise * info.gaps.get(eid, 0)
     k = part.incident_sprint.get((i, eid))
     if k is not None:
         limit, used = part.limits.get((eid, k), 0), load[eid, k]
         over = max(0, used + info.effort - limit) - max(0, used - limit)
         added += datas[part.members[eid].team].weights.interruption * over
     return added
+
+
+def _waiting_cost(info: IncidentInfo) -> int:
+    """What deferring the incident to the backlog costs: its priority units, and a missed SLA
+    when it has one (one it could meet)."""
+    weights = info.policy.weights
+    cost = weights.deferral * (5 - int(info.incident.priority[1]))
+    if info.incident.sla is not None and not info.sla_unmeetable:
+        cost += weights.sla_missed
+    return cost

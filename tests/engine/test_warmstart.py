@@ -137,3 +137,11 @@ def test_the_greedy_hands_incidents_to_whom_they_cost_least():
         {"id": "B", "arrival": "2027-01-06T10:00:00Z", "effort_hours": 5, "priority": "P1",
          "required_skills": {"db": 1}},
     ]) == {"A": "alice", "B": "bob"}
+    # C is a P4 that may wait: it does not fit alice's reserve beside A, and bob, four levels
+    # short (40), would cost more than waiting (20 x (5 - 4) = 20), so it goes to the backlog.
+    people = [engineer("alice", skills={"db": 5}), engineer("bob", skills={"db": 1})]
+    assert greedy_incident_handlers(people, [
+        {"id": "A", "arrival": "2027-01-05T10:00:00Z", "effort_hours": 15},
+        {"id": "C", "arrival": "2027-01-06T10:00:00Z", "effort_hours": 2, "priority": "P4",
+         "required_skills": {"db": 1}},
+    ]) == {"A": "alice", "C": None}
