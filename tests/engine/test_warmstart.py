@@ -1,6 +1,7 @@
 """First schedules: the greedy keeps the hard rules it can see as it goes; engineer by engineer
 (for priced coverage) keeps them all."""
 
+import pytest
 from engine_support import engineer, solved, team_instance
 from rotasat.checker import evaluate
 from rotasat.engine import sequential
@@ -120,28 +121,26 @@ def greedy_incident_handlers(engineers: list[dict], incidents: list[dict]) -> di
     return {part.infos[i].incident.id: eid for i, eid in picked.items()}
 
 
-def test_the_greedy_hands_incidents_to_whom_they_cost_least():
+def arriving(iid: str, day: int, hours: float, **extra: object) -> dict[str, object]:
+    return {"id": iid, "arrival": f"2027-01-0{day}T10:00:00Z", "effort_hours": hours, **extra}
+
+
+DB = {"required_skills": {"db": 1}}
+
+
+@pytest.mark.parametrize("bob_db, incidents, expected", [
     # Y needs db: alice is the expert (bob lacks 4 levels, 40) though she already holds X
     # (support 1 h above bob's, 10): the least-loaded rule would have given it to bob.
-    people = [engineer("alice", skills={"db": 5}), engineer("bob", skills={"db": 1})]
-    assert greedy_incident_handlers(people, [
-        {"id": "X", "arrival": "2027-01-05T10:00:00Z", "effort_hours": 1},
-        {"id": "Y", "arrival": "2027-01-06T10:00:00Z", "effort_hours": 1,
-         "required_skills": {"db": 1}},
-    ]) == {"X": "alice", "Y": "alice"}
+    (1, [arriving("X", 5, 1), arriving("Y", 6, 1, **DB)], {"X": "alice", "Y": "alice"}),
     # B is urgent and alice's reserve is nearly spent by A (150 of 160 points): 40 points
     # beyond it would cost 400, so it goes to bob, one level short (10).
-    people = [engineer("alice", skills={"db": 5}), engineer("bob", skills={"db": 4})]
-    assert greedy_incident_handlers(people, [
-        {"id": "A", "arrival": "2027-01-05T10:00:00Z", "effort_hours": 15},
-        {"id": "B", "arrival": "2027-01-06T10:00:00Z", "effort_hours": 5, "priority": "P1",
-         "required_skills": {"db": 1}},
-    ]) == {"A": "alice", "B": "bob"}
+    (4, [arriving("A", 5, 15), arriving("B", 6, 5, priority="P1", **DB)],
+     {"A": "alice", "B": "bob"}),
     # C is a P4 that may wait: it does not fit alice's reserve beside A, and bob, four levels
     # short (40), would cost more than waiting (20 x (5 - 4) = 20), so it goes to the backlog.
-    people = [engineer("alice", skills={"db": 5}), engineer("bob", skills={"db": 1})]
-    assert greedy_incident_handlers(people, [
-        {"id": "A", "arrival": "2027-01-05T10:00:00Z", "effort_hours": 15},
-        {"id": "C", "arrival": "2027-01-06T10:00:00Z", "effort_hours": 2, "priority": "P4",
-         "required_skills": {"db": 1}},
-    ]) == {"A": "alice", "C": None}
+    (1, [arriving("A", 5, 15), arriving("C", 6, 2, priority="P4", **DB)],
+     {"A": "alice", "C": None}),
+], ids=["expertise", "reserve", "waiting"])
+def test_the_greedy_hands_incidents_to_whom_they_cost_least(bob_db, incidents, expected):
+    people = [engineer("alice", skills={"db": 5}), engineer("bob", skills={"db": bob_db})]
+    assert greedy_incident_handlers(people, incidents) == expected
