@@ -1,5 +1,5 @@
-"""First schedules: the greedy keeps the hard rules it can see as it goes; engineer by engineer
-(for priced coverage) keeps them all."""
+"""First schedules: the greedy keeps the hard rules it can see as it goes and hands incidents to
+whom they cost least; engineer by engineer (for priced coverage) keeps them all."""
 
 import pytest
 from engine_support import engineer, solved, team_instance
