@@ -5,6 +5,10 @@ least load afterwards (skill gap breaks ties), among those whom no hard rule for
 is already placed. Rules that look ahead (minimums) are left to CP-SAT, which repairs or improves
 the hint. A good hint matters most on large, fairness-heavy instances where the first solutions
 CP-SAT finds on its own are far from balanced.
+
+Incidents then go, in arrival order, to whom they cost least given that rotation, or wait. With
+about 2 s a team on large organisations CP-SAT keeps much of that choice: handing them to the
+least loaded instead left the 5,000-incident benchmark 13% worse (bench/README.md).
 """
 
 from __future__ import annotations
