@@ -50,6 +50,11 @@ class IncidentInfo:
         return not self.interrupting and self.incident.assignee is None
 
     @property
+    def priority_units(self) -> int:
+        """What deferring it weighs: 5 minus its priority number (P1 4, P4 1)."""
+        return 5 - int(self.incident.priority[1])
+
+    @property
     def sla_unmeetable(self) -> bool:
         sla = self.incident.sla
         return (sla is not None and sla.resolve_hours is not None
@@ -335,7 +340,7 @@ def _incident_terms(model: cp_model.CpModel, instance: Instance, datas: list[Tea
         add(team, "interruption", "0.1 h", (sum(over), slacks.total(over)))
         owned = by_owner.get(team_id, [])
         add(team, "deferral", "priority units",
-            sum((5 - int(part.infos[i].incident.priority[1])) * part.defer[i] for i in owned))
+            sum(part.infos[i].priority_units * part.defer[i] for i in owned))
         add(team, "sla_missed", "incidents", sum(
             1 if part.infos[i].sla_unmeetable else part.defer[i]
             for i in owned if part.infos[i].incident.sla is not None))

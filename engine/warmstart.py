@@ -257,7 +257,7 @@ def _waiting_cost(info: IncidentInfo) -> int:
     """What deferring the incident to the backlog costs: its priority units, and a missed SLA
     when it has one (one it could meet)."""
     weights = info.policy.weights
-    cost = weights.deferral * (5 - int(info.incident.priority[1]))
+    cost = weights.deferral * info.priority_units
     if info.incident.sla is not None and not info.sla_unmeetable:
         cost += weights.sla_missed
     return cost
