@@ -24,8 +24,9 @@ from rotasat.models import Assignment, Instance, ObjectiveTerm, Solution, SolveP
 from .data import TeamData, build_team_data
 from .explain import explain_infeasible
 from .figures import incident_figures, team_figures
+from .lns import reassign_engineers
 from .model import ComponentModel, components
-from .sequential import sequential_schedule
+from .sequential import coverage_is_priced, sequential_schedule
 from .warmstart import greedy_handlers, greedy_schedule
 
 # At most this share of the time limit goes to building a first schedule engineer by engineer
@@ -33,6 +34,9 @@ from .warmstart import greedy_handlers, greedy_schedule
 # the hard rules; CP-SAT polishes it in the rest. Benchmark Instance8 needs about 40 s of 60
 # for its rosters to be priced and dived (bench/README.md).
 SEQUENTIAL_SHARE = 0.65
+# Of each component's time to improve, this share goes to re-solving a few engineers at a time
+# (lns.py) before CP-SAT's own search, which then proves what it can from the better schedule.
+LNS_SHARE = 0.7
 
 STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -218,7 +222,7 @@ def solve(
 
     if params.deterministic:
         for run in runs:
-            _solve_team(run, params, params.time_limit / len(runs), tracker, first_only=False)
+            _improve(run, params, params.time_limit / len(runs), tracker)
         return _assemble(instance, params, runs, started, build_time)
     missing = [r for r in runs if r.objective is None and not r.finished]
     if len(runs) > 1:  # round one: a first schedule for every team the greedy left without
@@ -233,7 +237,7 @@ def solve(
         left = params.time_limit - (time.perf_counter() - started)
         if left <= 0.01 and run.objective is not None:
             break
-        _solve_team(run, params, max(0.05, left / (len(pending) - i)), tracker, first_only=False)
+        _improve(run, params, max(0.05, left / (len(pending) - i)), tracker)
     return _assemble(instance, params, runs, started, build_time)
 
 
@@ -361,6 +365,25 @@ def _record(run: TeamRun, value: Callable[[Any], int]) -> bool:
     run.hint = [int(value(model.get_int_var_from_proto_index(i)))
                 for i in range(len(model.proto.variables))]
     return True
+
+
+def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tracker) -> None:
+    """Spend `budget` improving the component's schedule: engineers re-solved a few at a time
+    (LNS_SHARE), then CP-SAT's own search. Teams whose coverage is priced have had their
+    engineer-by-engineer descent already (sequential.py), and go straight to CP-SAT."""
+    if run.objective is not None and not all(coverage_is_priced(d) for d in run.datas):
+        def keep(value: Callable[[Any], int]) -> bool:
+            if not _record(run, value) or run.objective is None:
+                return False
+            tracker.solutions += 1
+            tracker.publish(run, run.chosen, run.objective)
+            tracker.report(run, run.objective, run.bound)
+            return True
+
+        budget -= reassign_engineers(run.model, lambda: run.hint, LNS_SHARE * budget,
+                                     params.seed, params.deterministic, keep,
+                                     tracker.should_stop)
+    _solve_team(run, params, max(0.05, budget), tracker, first_only=False)
 
 
 def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tracker,
