@@ -108,6 +108,8 @@ class _Tracker:
         self.solutions = 0
         self.on_schedule = on_schedule
         self.published: int | None = None  # the objective last passed to on_schedule
+        # schedules may come from CP-SAT's callback and the search of engineers at once
+        self.lock = threading.RLock()
 
     def publish(self, current: TeamRun, chosen: list[list[tuple[int, int, int]]],
                 objective: int) -> None:
@@ -157,12 +159,15 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         self.run, self.tracker = run, tracker
 
     def on_solution_callback(self) -> None:
-        self.tracker.solutions += 1
-        # keep every improving schedule as it comes: a stop or a time limit loses nothing, and
-        # what is reported is always the exact cost of a schedule that was kept
-        if _record(self.run, self.value) and self.run.objective is not None:
-            self.tracker.publish(self.run, self.run.chosen, self.run.objective)
-        self.tracker.report(self.run, self.run.objective, self.best_objective_bound)
+        with self.tracker.lock:
+            self.tracker.solutions += 1
+            # keep every improving schedule as it comes: a stop or a time limit loses nothing,
+            # and what is reported is always the exact cost of a schedule that was kept
+            if _record(self.run, self.value) and self.run.objective is not None:
+                self.tracker.publish(self.run, self.run.chosen, self.run.objective)
+            # proven already, so the search of engineers beside this one reports it too
+            self.run.bound = max(self.run.bound, self.best_objective_bound)
+            self.tracker.report(self.run, self.run.objective, self.run.bound)
         if self.tracker.should_stop():
             self.stop_search()
 
@@ -171,14 +176,16 @@ class _StopWatch:
     """Polls the stop request while CP-SAT runs and stops the search once there is a schedule
     to keep (the callback stops it at the first solution otherwise)."""
 
-    def __init__(self, solver: cp_model.CpSolver, tracker: _Tracker, already_found: bool) -> None:
+    def __init__(self, solver: cp_model.CpSolver, tracker: _Tracker, already_found: bool,
+                 halt: threading.Event | None = None) -> None:
         self.solver, self.tracker, self.already_found = solver, tracker, already_found
+        self.halt = halt or threading.Event()  # the caller's own reason to stop this search
         self.done = threading.Event()
         self.thread = threading.Thread(target=self._watch, daemon=True)
 
     def _watch(self) -> None:
         while not self.done.wait(0.1):
-            if self.tracker.should_stop() and self.already_found:
+            if (self.tracker.should_stop() or self.halt.is_set()) and self.already_found:
                 self.solver.stop_search()
                 return
 
@@ -369,10 +376,16 @@ def _record(run: TeamRun, value: Callable[[Any], int]) -> bool:
 
 def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tracker) -> None:
     """Spend `budget` improving the component's schedule: engineers re-solved a few at a time
-    (LNS_SHARE), then CP-SAT's own search. Teams whose coverage is priced have had their
-    engineer-by-engineer descent already (sequential.py), and go straight to CP-SAT."""
-    if run.objective is not None and not all(coverage_is_priced(d) for d in run.datas):
-        def keep(value: Callable[[Any], int]) -> bool:
+    (lns.py) beside CP-SAT's own search on the other workers, which proves what it can; then,
+    if that search of engineers gives up, CP-SAT on all of them. Deterministic or with one
+    worker, one after the other (LNS_SHARE of the budget first). Teams whose coverage is priced
+    have had their engineer-by-engineer descent already (sequential.py): CP-SAT alone."""
+    if run.objective is None or all(coverage_is_priced(d) for d in run.datas):
+        _solve_team(run, params, budget, tracker, first_only=False)
+        return
+
+    def keep(value: Callable[[Any], int]) -> bool:
+        with tracker.lock:
             if not _record(run, value) or run.objective is None:
                 return False
             tracker.solutions += 1
@@ -380,14 +393,31 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
             tracker.report(run, run.objective, run.bound)
             return True
 
-        budget -= reassign_engineers(run.model, lambda: run.hint, LNS_SHARE * budget,
+    work = run.model.model.clone()
+    if params.deterministic or params.workers < 2:
+        budget -= reassign_engineers(run.model, work, lambda: run.hint, LNS_SHARE * budget,
                                      params.seed, params.deterministic, keep,
                                      tracker.should_stop)
-    _solve_team(run, params, max(0.05, budget), tracker, first_only=False)
+        _solve_team(run, params, max(0.05, budget), tracker, first_only=False)
+        return
+    began, halt = time.perf_counter(), threading.Event()
+    side = params.model_copy(update={"workers": params.workers - 1})
+    beside = threading.Thread(target=_solve_team, args=(run, side, budget, tracker, False),
+                              kwargs={"halt": halt})
+    beside.start()
+    try:
+        reassign_engineers(run.model, work, lambda: run.hint, budget, params.seed, False, keep,
+                           lambda: tracker.should_stop() or run.finished)
+    finally:
+        halt.set()
+        beside.join()
+    left = budget - (time.perf_counter() - began)
+    if left > 0.05 and not run.finished and not tracker.should_stop():
+        _solve_team(run, params, left, tracker, first_only=False)
 
 
 def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tracker,
-                first_only: bool) -> None:
+                first_only: bool, halt: threading.Event | None = None) -> None:
     model = run.model.model
     model.clear_hints()
     for i, value in enumerate(run.hint):  # continue from the best schedule so far
@@ -395,7 +425,9 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = params.workers
-    if params.workers <= 4:
+    if params.workers == 1:
+        p.linearization_level = 2  # as the max_lp worker below (one worker has no subsolvers)
+    elif params.workers <= 4:
         # Few workers get only the default LP, which linearises little of this model; the
         # max_lp worker's full relaxation gives a real bound (measured: bench/README.md).
         p.subsolvers.extend(["max_lp", "default_lp", "core", "quick_restart"][: params.workers])
@@ -411,12 +443,12 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
     # Stop requests (Ctrl-C in the CLI, DELETE in the API) arrive through should_stop, polled
     # here; CP-SAT must not swallow SIGINT itself, or the other teams would still be solved.
     p.catch_sigint_signal = False
-    with _StopWatch(solver, tracker, already_found=run.objective is not None):
+    with _StopWatch(solver, tracker, run.objective is not None, halt):
         status = STATUS[solver.solve(model, _Callback(run, tracker))]
     if status in ("OPTIMAL", "FEASIBLE"):
-        _record(run, solver.value)
-        if run.objective is not None:
-            tracker.publish(run, run.chosen, run.objective)
+        with tracker.lock:
+            if _record(run, solver.value) and run.objective is not None:
+                tracker.publish(run, run.chosen, run.objective)
         run.bound = max(run.bound, solver.best_objective_bound)
         run.status = "OPTIMAL" if status == "OPTIMAL" else "FEASIBLE"
         if run.objective is not None and run.bound >= run.objective:

@@ -58,7 +58,7 @@ def run(component: ComponentModel, start: list[int], start_cost: int, seconds: f
                      for i in range(len(component.model.proto.variables))])
         return True
 
-    lns.reassign_engineers(component, lambda: kept[-1], seconds, seed=1,
+    lns.reassign_engineers(component, component.model.clone(), lambda: kept[-1], seconds, seed=1,
                            deterministic=deterministic, keep=keep, should_stop=lambda: False)
     return kept
 
@@ -88,8 +88,9 @@ def test_pairs_take_the_most_and_least_loaded_first():
 
 def test_the_search_spends_no_more_than_it_is_given():
     component, start, _ = lopsided_start()
-    spent = lns.reassign_engineers(component, lambda: start, 0.3, seed=0, deterministic=False,
-                                   keep=lambda value: False, should_stop=lambda: False)
+    spent = lns.reassign_engineers(component, component.model.clone(), lambda: start, 0.3,
+                                   seed=0, deterministic=False, keep=lambda value: False,
+                                   should_stop=lambda: False)
     assert 0 < spent <= 0.5
 
 
