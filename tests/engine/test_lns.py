@@ -6,11 +6,12 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from engine_support import engineer, team_instance
+from engine_support import audited, engineer, team_instance
 from ortools.sat.python import cp_model
-from rotasat.engine import lns
+from rotasat.engine import lns, solve
 from rotasat.engine.data import build_team_data
 from rotasat.engine.model import ComponentModel
+from rotasat.models import SolveParameters
 
 
 def lopsided_start() -> tuple[ComponentModel, list[int], int]:
@@ -99,3 +100,17 @@ def test_deterministic_searches_keep_the_same_schedules():
     first = run(component, start, cost, seconds=0.5, deterministic=True)
     second = run(component, start, cost, seconds=0.5, deterministic=True)
     assert first == second
+
+
+def test_a_solve_ends_once_cp_sat_proves_the_schedule_optimal(monkeypatch: pytest.MonkeyPatch):
+    # The search of engineers runs beside CP-SAT's own, and would go on for the whole 30 s
+    # here (pairs only, patience without end); it must stop once CP-SAT proves the optimum
+    # (four turns each, cost 0: at once).
+    monkeypatch.setattr(lns, "PATIENCE", 10**9)
+    monkeypatch.setattr(lns, "FIRST_SIZE", 2.0)
+    monkeypatch.setattr(lns, "STEP", 0.0)
+    instance = team_instance([engineer(f"e{i}") for i in range(4)], days=16,
+                             weights={"fairness_spread": 1, "fairness_deviation": 1})
+    solution = audited(instance, solve(instance, SolveParameters(time_limit=30, workers=2)))
+    assert solution.status == "OPTIMAL" and solution.objective == 0
+    assert solution.wall_time < 10
