@@ -407,13 +407,21 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
     beside.start()
     try:
         reassign_engineers(run.model, work, lambda: run.hint, budget, params.seed, False, keep,
-                           lambda: tracker.should_stop() or run.finished)
+                           lambda: tracker.should_stop() or run.finished or _close_enough(
+                               run, params))
     finally:
         halt.set()
         beside.join()
     left = budget - (time.perf_counter() - began)
-    if left > 0.05 and not run.finished and not tracker.should_stop():
+    if left > 0.05 and not (run.finished or _close_enough(run, params) or tracker.should_stop()):
         _solve_team(run, params, left, tracker, first_only=False)
+
+
+def _close_enough(run: TeamRun, params: SolveParameters) -> bool:
+    """Is the best schedule within the relative gap asked for (CP-SAT's own stop, which
+    cannot see the schedules found beside it)?"""
+    gap = gap_of(run.objective, run.bound)
+    return params.relative_gap > 0 and gap is not None and gap <= params.relative_gap
 
 
 def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tracker,
@@ -450,9 +458,10 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
             if _record(run, solver.value) and run.objective is not None:
                 tracker.publish(run, run.chosen, run.objective)
         run.bound = max(run.bound, solver.best_objective_bound)
-        run.status = "OPTIMAL" if status == "OPTIMAL" else "FEASIBLE"
-        if run.objective is not None and run.bound >= run.objective:
-            run.status = "OPTIMAL"
+        # OPTIMAL only when proven: CP-SAT also says OPTIMAL when it stops within the relative
+        # gap asked for, and the gap then shows how far from proven it is
+        proven = run.objective is not None and run.bound >= run.objective
+        run.status = "OPTIMAL" if proven else "FEASIBLE"
     elif status == "INFEASIBLE":
         run.status = "INFEASIBLE"
     elif status == "MODEL_INVALID":

@@ -114,3 +114,18 @@ def test_a_solve_ends_once_cp_sat_proves_the_schedule_optimal(monkeypatch: pytes
     solution = audited(instance, solve(instance, SolveParameters(time_limit=30, workers=2)))
     assert solution.status == "OPTIMAL" and solution.objective == 0
     assert solution.wall_time < 10
+
+
+def test_a_solve_ends_once_within_the_gap_asked_for(monkeypatch: pytest.MonkeyPatch):
+    # 14 turns over 4 engineers cannot be even (cost 720 at best), and CP-SAT's bound stays at
+    # 360 (gap 50%): asked for 60%, the solve stops at once, search of engineers included.
+    monkeypatch.setattr(lns, "PATIENCE", 10**9)
+    monkeypatch.setattr(lns, "FIRST_SIZE", 2.0)
+    monkeypatch.setattr(lns, "STEP", 0.0)
+    instance = team_instance([engineer(f"e{i}") for i in range(4)], days=14,
+                             weights={"fairness_spread": 1, "fairness_deviation": 1})
+    solution = audited(instance, solve(instance, SolveParameters(time_limit=30, workers=2,
+                                                                 relative_gap=0.6)))
+    assert solution.status == "FEASIBLE" and solution.gap is not None
+    assert solution.gap <= 0.6
+    assert solution.wall_time < 10
