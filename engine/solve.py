@@ -12,6 +12,7 @@ best schedule so far (passed to CP-SAT as a complete hint).
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
@@ -87,6 +88,12 @@ class TeamRun:
     @property
     def label(self) -> str:
         return "+".join(d.team.id for d in self.datas)
+
+
+def whole(bound: float) -> float:
+    """CP-SAT's bound rounded up to a whole number: every objective is one (the weights and
+    terms are integers), and the LP's bound comes with float noise (0.9999999999999998)."""
+    return float(math.ceil(bound - 1e-6)) if math.isfinite(bound) else bound
 
 
 def gap_of(objective: float | None, bound: float) -> float | None:
@@ -166,7 +173,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
             if _record(self.run, self.value) and self.run.objective is not None:
                 self.tracker.publish(self.run, self.run.chosen, self.run.objective)
             # proven already, so the search of engineers beside this one reports it too
-            self.run.bound = max(self.run.bound, self.best_objective_bound)
+            self.run.bound = max(self.run.bound, whole(self.best_objective_bound))
             self.tracker.report(self.run, self.run.objective, self.run.bound)
         if self.tracker.should_stop():
             self.stop_search()
@@ -457,7 +464,7 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
         with tracker.lock:
             if _record(run, solver.value) and run.objective is not None:
                 tracker.publish(run, run.chosen, run.objective)
-        run.bound = max(run.bound, solver.best_objective_bound)
+        run.bound = max(run.bound, whole(solver.best_objective_bound))
         # OPTIMAL only when proven: CP-SAT also says OPTIMAL when it stops within the relative
         # gap asked for, and the gap then shows how far from proven it is
         proven = run.objective is not None and run.bound >= run.objective
@@ -467,7 +474,7 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
     elif status == "MODEL_INVALID":
         run.status = "MODEL_INVALID"
     elif status == "UNKNOWN" and run.objective is not None:
-        run.bound = max(run.bound, solver.best_objective_bound)
+        run.bound = max(run.bound, whole(solver.best_objective_bound))
     tracker.report(run, run.objective, run.bound)
 
 
