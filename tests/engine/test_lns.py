@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from rotasat.engine import lns, solve
 from rotasat.engine.data import build_team_data
 from rotasat.engine.model import ComponentModel
-from rotasat.models import SolveParameters
+from rotasat.models import Instance, SolveParameters
 
 
 def lopsided_start() -> tuple[ComponentModel, list[int], int]:
@@ -102,28 +102,34 @@ def test_deterministic_searches_keep_the_same_schedules():
     assert first == second
 
 
-def test_a_solve_ends_once_cp_sat_proves_the_schedule_optimal(monkeypatch: pytest.MonkeyPatch):
-    # The search of engineers runs beside CP-SAT's own, and would go on for the whole 30 s
-    # here (pairs only, patience without end); it must stop once CP-SAT proves the optimum
-    # (four turns each, cost 0: at once).
+@pytest.fixture
+def endless_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pairs only and patience without end: only a stop from outside ends the search."""
     monkeypatch.setattr(lns, "PATIENCE", 10**9)
     monkeypatch.setattr(lns, "FIRST_SIZE", 2.0)
     monkeypatch.setattr(lns, "STEP", 0.0)
-    instance = team_instance([engineer(f"e{i}") for i in range(4)], days=16,
-                             weights={"fairness_spread": 1, "fairness_deviation": 1})
+
+
+def four_engineers(days: int) -> Instance:
+    return team_instance([engineer(f"e{i}") for i in range(4)], days=days,
+                         weights={"fairness_spread": 1, "fairness_deviation": 1})
+
+
+@pytest.mark.usefixtures("endless_pairs")
+def test_a_solve_ends_once_cp_sat_proves_the_schedule_optimal():
+    # The search of engineers runs beside CP-SAT's own, and would go on for the whole 30 s
+    # here; it must stop once CP-SAT proves the optimum (four turns each, cost 0: at once).
+    instance = four_engineers(days=16)
     solution = audited(instance, solve(instance, SolveParameters(time_limit=30, workers=2)))
     assert solution.status == "OPTIMAL" and solution.objective == 0
     assert solution.wall_time < 10
 
 
-def test_a_solve_ends_once_within_the_gap_asked_for(monkeypatch: pytest.MonkeyPatch):
+@pytest.mark.usefixtures("endless_pairs")
+def test_a_solve_ends_once_within_the_gap_asked_for():
     # 14 turns over 4 engineers cannot be even (cost 720 at best), and CP-SAT's bound stays at
     # 360 (gap 50%): asked for 60%, the solve stops at once, search of engineers included.
-    monkeypatch.setattr(lns, "PATIENCE", 10**9)
-    monkeypatch.setattr(lns, "FIRST_SIZE", 2.0)
-    monkeypatch.setattr(lns, "STEP", 0.0)
-    instance = team_instance([engineer(f"e{i}") for i in range(4)], days=14,
-                             weights={"fairness_spread": 1, "fairness_deviation": 1})
+    instance = four_engineers(days=14)
     solution = audited(instance, solve(instance, SolveParameters(time_limit=30, workers=2,
                                                                  relative_gap=0.6)))
     assert solution.status == "FEASIBLE" and solution.gap is not None
