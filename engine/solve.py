@@ -35,8 +35,9 @@ from .warmstart import greedy_handlers, greedy_schedule
 # the hard rules; CP-SAT polishes it in the rest. Benchmark Instance8 needs about 40 s of 60
 # for its rosters to be priced and dived (bench/README.md).
 SEQUENTIAL_SHARE = 0.65
-# Of each component's time to improve, this share goes to re-solving a few engineers at a time
-# (lns.py) before CP-SAT's own search, which then proves what it can from the better schedule.
+# With --deterministic or one worker, this share of each component's time to improve goes to
+# re-solving a few engineers at a time (lns.py) first, and CP-SAT's own search then proves what
+# it can from the better schedule; otherwise the two run side by side (_improve).
 LNS_SHARE = 0.7
 
 STATUS = {
