@@ -22,7 +22,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from .model import ComponentModel, TeamModel
+from .model import ComponentModel, TeamModel, hint_all
 
 FIRST_SIZE = 2.0  # engineers freed at first
 STEP = 0.25  # how fast the size adapts to how hard the neighbourhoods are
@@ -70,7 +70,8 @@ def reassign_engineers(component: ComponentModel, work: cp_model.CpModel,
     while idle < PATIENCE and not should_stop() and seconds - used() > 0.01:
         left = seconds - used()
         if hint() is not values:  # a better schedule, kept here or found beside: fix it all
-            values = _hinted(work, hint())
+            values = hint()
+            hint_all(work, values)
             fix([i for indices in owned.values() for i in indices])
         else:  # the same schedule: only what the last neighbourhood freed needs fixing again
             fix(freed)
@@ -143,11 +144,3 @@ def _pick(team: TeamModel, values: list[int], size: int, rng: random.Random) -> 
     while len(free) < size:
         free.add(rng.randrange(len(data.engineers)))
     return free
-
-
-def _hinted(model: cp_model.CpModel, values: list[int]) -> list[int]:
-    """Hint every variable of `model` with `values` (a complete schedule, followed at once)."""
-    model.clear_hints()
-    for i, value in enumerate(values):
-        model.add_hint(model.get_int_var_from_proto_index(i), value)
-    return values

@@ -74,6 +74,14 @@ class ComponentModel:
         return len(self.model.proto.variables)
 
 
+def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
+    """Hint every variable of `model` with `values`: a complete schedule, which CP-SAT follows
+    at once (a hint on the assignment literals alone left it seconds of repair)."""
+    model.clear_hints()
+    for i, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(i), value)
+
+
 def components(instance: Instance) -> list[tuple[list[str], list[Incident]]]:
     """Teams grouped so that no incident links two groups, with each group's incidents."""
     from .incidents import pool

@@ -26,7 +26,7 @@ from .data import TeamData, build_team_data
 from .explain import explain_infeasible
 from .figures import incident_figures, team_figures
 from .lns import reassign_engineers
-from .model import ComponentModel, components
+from .model import ComponentModel, components, hint_all
 from .sequential import coverage_is_priced, sequential_schedule
 from .warmstart import greedy_handlers, greedy_schedule
 
@@ -435,9 +435,7 @@ def _close_enough(run: TeamRun, params: SolveParameters) -> bool:
 def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tracker,
                 first_only: bool, halt: threading.Event | None = None) -> None:
     model = run.model.model
-    model.clear_hints()
-    for i, value in enumerate(run.hint):  # continue from the best schedule so far
-        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    hint_all(model, run.hint)  # continue from the best schedule so far
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.num_workers = params.workers
