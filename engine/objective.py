@@ -6,8 +6,11 @@ time-limited solve match what the checker recomputes.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import reduce
+from itertools import pairwise
 
 from ortools.sat.python import cp_model
 
@@ -104,6 +107,9 @@ def fairness_spread(ctx: Context) -> tuple[Expr, Exact]:
         # redundant, for the bound: someone carries at least the mean, someone at most
         ctx.model.add(len(group) * most >= total)
         ctx.model.add(len(group) * least <= total)
+    # redundant: loads are history plus whole turns, so they stay in their classes modulo the
+    # turns' common step, and a window holding one load of each class is that wide at least
+    ctx.model.add(most - least >= narrowest_window(ctx.data, group))
 
     def exact(value: Value) -> int:
         values = [int(value(load)) for load in loads]
@@ -129,7 +135,11 @@ def fairness_deviation(ctx: Context) -> tuple[Expr, Exact]:
         ctx.model.add(everyone <= n * mean + n - 1)
     deviations = []
     for e in group:
-        deviation = ctx.model.new_int_var(0, high - low, f"load|dev|{ctx.data.engineers[e].id}")
+        # with the mean known, the nearest load of e's class to it bounds e's deviation
+        least = 0 if total is None else min(nearest_in_class(ctx.data, e, total // n),
+                                            high - low)
+        deviation = ctx.model.new_int_var(least, high - low,
+                                          f"load|dev|{ctx.data.engineers[e].id}")
         ctx.model.add(deviation >= ctx.vars.load[e] - mean)  # type: ignore[operator]
         ctx.model.add(deviation >= mean - ctx.vars.load[e])  # type: ignore[operator]
         deviations.append(deviation)
@@ -165,6 +175,34 @@ def fixed_total_load(data: TeamData) -> int | None:
             return None  # infeasible anyway; keep the general form
         total += staff * next(iter(points), 0)
     return total
+
+
+def load_step(data: TeamData, e: int) -> int:
+    """The step of e's load: the gcd of the points of every turn e may hold (0 when none,
+    as the load is then e's history alone)."""
+    return reduce(math.gcd, (data.burden[s, e].points for s in data.holdable(e)), 0)
+
+
+def nearest_in_class(data: TeamData, e: int, target: int) -> int:
+    """How close e's load can come to `target`: it is e's history plus a multiple of the
+    step."""
+    step, history = load_step(data, e), data.history_points[e]
+    if step == 0 or target <= history:  # no load below the history
+        return abs(history - target)
+    below = (target - history) % step
+    return min(below, step - below)
+
+
+def narrowest_window(data: TeamData, group: list[int]) -> int:
+    """The least max - min of loads that keep their classes modulo the group's common step:
+    the step less the widest gap between the classes around the circle."""
+    step = reduce(math.gcd, (load_step(data, e) for e in group), 0)
+    if step == 0:
+        histories = [data.history_points[e] for e in group]
+        return max(histories) - min(histories)
+    classes = sorted({data.history_points[e] % step for e in group})
+    gaps = [b - a for a, b in pairwise(classes)] + [classes[0] + step - classes[-1]]
+    return step - max(gaps)
 
 
 def _load_bounds(ctx: Context, group: list[int]) -> tuple[int, int]:

@@ -1,6 +1,8 @@
 """Objective terms with derived optima (flat shift weights: a 24 h turn is 240 points)."""
 
 from engine_support import duty, engineer, solved, team_instance
+from rotasat.engine.data import build_team_data
+from rotasat.engine.objective import load_step, narrowest_window, nearest_in_class
 
 
 def test_fairness_spread_counts_history():
@@ -108,3 +110,38 @@ def test_daylight_saving_turn_is_23_hours():
 def test_zero_weights_drop_their_terms(three_engineers):
     solution = solved(team_instance(three_engineers, days=2))
     assert solution.terms == []
+
+
+def test_loads_keep_their_class_modulo_the_turns_step():
+    # Flat 24 h turns are 240 points each, so a load is its history plus a multiple of 240.
+    # alice carried 12 h (120 points), bob and carol nothing: loads of classes 120 and 0 are at
+    # least 120 apart (the step less the widest gap between the classes, 240 - 120), whatever
+    # the turns. Over 2 days the mean is (120 + 480) / 3 = 200: alice can come within 80 of it
+    # (120 or 360), bob within 40 (240); both bounds hold in every schedule.
+    instance = team_instance([engineer("alice", history={"hours": 12}), engineer("bob"),
+                              engineer("carol")], days=2)
+    data = build_team_data(instance, instance.teams[0])
+    assert [load_step(data, e) for e in range(3)] == [240, 240, 240]
+    assert narrowest_window(data, [0, 1, 2]) == 120
+    assert narrowest_window(data, [1, 2]) == 0
+    assert [nearest_in_class(data, e, 200) for e in range(3)] == [80, 40, 40]
+    # the optimum meets both: alice 120 (no turn), bob and carol 240 each; spread 120, and
+    # deviations from the floor of the mean 80 + 40 + 40
+    both = solved(team_instance([engineer("alice", history={"hours": 12}), engineer("bob"),
+                                 engineer("carol")], days=2,
+                                weights={"fairness_spread": 1, "fairness_deviation": 1}))
+    assert both.status == "OPTIMAL"
+    assert both.objective == 120 + 160
+    assert duty(both, "alice") == []
+
+
+def test_an_engineer_who_can_hold_no_turn_keeps_the_history_as_load():
+    # dave is on leave all week: his load is his 30 h (300 points), so the window must reach it
+    instance = team_instance([engineer("alice"), engineer(
+        "dave", history={"hours": 30},
+        unavailability=[{"start": "2027-01-01", "end": "2027-01-20"}])], days=2)
+    data = build_team_data(instance, instance.teams[0])
+    assert (load_step(data, 0), load_step(data, 1)) == (240, 0)
+    assert narrowest_window(data, [0, 1]) == 60  # 300 against alice's 0, 240 or 480
+    assert nearest_in_class(data, 1, 200) == 100
+    assert nearest_in_class(data, 0, 200) == 40
