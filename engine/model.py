@@ -6,12 +6,17 @@ component's incidents and sprint capacity; one objective summing every term.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+import numpy as np
+from numpy.typing import NDArray
 from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model_helper as cmh
 from rotasat.models import Instance
 from rotasat.models.support import Incident
 
 from .constraints import add_constraints
-from .context import Context, Guards
+from .context import Context, Expr, Guards
 from .data import TeamData
 from .incidents import IncidentPart, add_incidents, build_incident_infos
 from .objective import Term, objective_terms
@@ -68,18 +73,41 @@ class ComponentModel:
                                         self.guards, self.slacks)
         if not explain:
             self.model.minimize(sum(t.weight * t.value for t in self.terms))
+        self._flat: dict[int, tuple[Expr, NDArray[np.int64], NDArray[np.int64], int]] = {}
 
     @property
     def size(self) -> int:
         return len(self.model.proto.variables)
+
+    def reader(self, every: list[int]) -> Callable[[Expr], int]:
+        """Reads any expression of this model off `every` variable's value: the terms' sums
+        span thousands of literals, and CP-SAT's own `value` flattens them on each call (40 us
+        each, 8% of the search of engineers' time on a team with 287 incidents)."""
+        values = np.asarray(every, dtype=np.int64)
+        flat = self._flat
+
+        def value(expr: Expr) -> int:
+            if isinstance(expr, int | np.integer):
+                return int(expr)
+            hit = flat.get(id(expr))
+            if hit is None or hit[0] is not expr:  # (the expression is kept: its id is not reused)
+                parts = cmh.FlatIntExpr(expr)
+                hit = flat[id(expr)] = (
+                    expr, np.array([v.index for v in parts.vars], dtype=np.int64),
+                    np.array(parts.coeffs, dtype=np.int64), int(parts.offset))
+            _, indices, coefficients, offset = hit
+            return int(values[indices] @ coefficients) + offset
+
+        return value
 
 
 def hint_all(model: cp_model.CpModel, values: list[int]) -> None:
     """Hint every variable of `model` with `values`: a complete schedule, which CP-SAT follows
     at once (a hint on the assignment literals alone left it seconds of repair)."""
     model.clear_hints()
-    for i, value in enumerate(values):
-        model.add_hint(model.get_int_var_from_proto_index(i), value)
+    hint = model.proto.solution_hint  # in bulk: a hint per variable took 20 ms on 5,500 of them
+    hint.vars.extend(range(len(values)))
+    hint.values.extend(values)
 
 
 def components(instance: Instance) -> list[tuple[list[str], list[Incident]]]:

@@ -51,11 +51,11 @@ def run(component: ComponentModel, start: list[int], start_cost: int, seconds: f
     """Every schedule the search keeps, in order, from `start`."""
     kept, costs = [start], [start_cost]
 
-    def keep(value: Any) -> bool:
-        if cost_of(component, value) >= costs[-1]:
+    def keep(found: Any) -> bool:
+        if cost_of(component, found.value) >= costs[-1]:
             return False
-        costs.append(cost_of(component, value))
-        kept.append([int(value(component.model.get_int_var_from_proto_index(i)))
+        costs.append(cost_of(component, found.value))
+        kept.append([int(found.value(component.model.get_int_var_from_proto_index(i)))
                      for i in range(len(component.model.proto.variables))])
         return True
 
@@ -90,7 +90,7 @@ def test_pairs_take_the_most_and_least_loaded_first():
 def test_the_search_spends_no_more_than_it_is_given():
     component, start, _ = lopsided_start()
     spent = lns.reassign_engineers(component, component.model.clone(), lambda: start, 0.3,
-                                   seed=0, deterministic=False, keep=lambda value: False,
+                                   seed=0, deterministic=False, keep=lambda found: False,
                                    should_stop=lambda: False)
     assert 0 < spent <= 0.5
 
