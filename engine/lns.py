@@ -34,7 +34,8 @@ PATIENCE = 60  # neighbourhoods in a row without a better schedule end the searc
 # for what that count leaves out (loading the model: small neighbourhoods took 1.5 to 1.9 times
 # their deterministic time in wall time; fixing the other engineers, keeping a schedule), so
 # that a deterministic solve takes about its time limit. Charging CP-SAT's count alone, the
-# org-quarter instance took 43 s for 30 and the demo 14 s for 10; charged so, 34 s and 8 s.
+# org-quarter instance took 43 s for 30 and the demo 14 s for 10; charged so, 34 s and 8 s
+# (23 to 27 s per policy since the Python around each neighbourhood was cut, session 7).
 SETUP_CHARGE = 0.01
 
 Found = cp_model.CpSolver | cp_model.CpSolverSolutionCallback  # a schedule to read
