@@ -8,9 +8,9 @@ unbalanced (one team with 100 incidents at 2.4 s: fairness 691 against 109 after
 Here everything but a few engineers' duties and incidents is fixed to the best schedule so far,
 and CP-SAT finds the best way for them to share what they hold, in a fraction of a second. Half
 the neighbourhoods pair the most and least loaded engineers of a team, the others are drawn at
-random (for skills, preferences, rules). How many engineers are freed adapts: one more after a
-neighbourhood solved to optimality, one less after one that was not (measured in
-bench/README.md).
+random (for skills, preferences, rules). How many engineers are freed adapts: a quarter more
+after a neighbourhood solved to optimality, a quarter fewer after one that was not (STEP;
+measured in bench/README.md).
 """
 
 from __future__ import annotations
