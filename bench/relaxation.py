@@ -14,6 +14,8 @@ role and the weekends touched, so that one can see what the relaxation gets away
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 import tempfile
 from collections import defaultdict
 from pathlib import Path
@@ -121,4 +123,7 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    try:
+        main()
+    except BrokenPipeError:  # the reader stopped early (e.g. `| head`): nothing left to say
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
