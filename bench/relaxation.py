@@ -23,6 +23,7 @@ from pathlib import Path
 from ortools.linear_solver import pywraplp
 from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
+from ortools.sat.python import cp_model_helper as cmh
 from rotasat.engine.data import build_team_data
 from rotasat.engine.model import TeamModel
 from rotasat.models import Instance
@@ -90,37 +91,44 @@ def main() -> None:
     instance = Instance.model_validate_json(args.instance.read_text())
     team = instance.team(args.team) if args.team else instance.teams[0]
     data = build_team_data(instance, team)
-    proto = as_proto(TeamModel(data).model)
+    built = TeamModel(data)
+    proto = as_proto(built.model)
     lp, x = relax(proto)
     if lp.Solve() != pywraplp.Solver.OPTIMAL:
         raise SystemExit("the relaxation has no optimum")
-    value = {v.name: x[i].solution_value() for i, v in enumerate(proto.variables)}
+    value = [variable.solution_value() for variable in x]
     print(f"{team.id}: linear relaxation {lp.Objective().Value():.1f} "
           f"({len(proto.variables)} variables, {len(proto.constraints)} constraints)")
 
-    shift_ids = {shift.id for shift in data.shifts}
+    def relaxed(expr: cp_model.LinearExprT) -> float:
+        """An expression of the model, read off the relaxed values."""
+        flat = cmh.FlatIntExpr(expr)
+        return sum(c * value[v.index] for v, c in zip(flat.vars, flat.coeffs, strict=True)) \
+            + flat.offset
+
     roles = sorted({role.id for rotation in team.rotations for role in rotation.roles})
-    turns: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    weekends: dict[str, float] = defaultdict(float)
-    for name, held in value.items():
-        parts = name.split("|")
-        if len(parts) == 3 and parts[0] in shift_ids and parts[1] in roles:
-            turns[parts[2]][parts[1]] += held  # shift|role|engineer
-        elif len(parts) == 3 and parts[0] == "weekend":
-            weekends[parts[2]] += held  # weekend|saturday|engineer
+    turns: dict[int, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for (s, r, e), literal in built.vars.assign.items():
+        turns[e][data.roles(s)[r].id] += value[literal.index]
+    # weekends touched: the weekend rule's literal where it made one (rules.py names it
+    # weekend|saturday|engineer), else the most held of that weekend's duties
+    index = {variable.name: i for i, variable in enumerate(proto.variables)}
+    weekends: dict[int, float] = defaultdict(float)
+    for e, engineer in enumerate(data.engineers):
+        days: dict[object, list[int]] = defaultdict(list)
+        for s in data.holdable(e):
+            for saturday in data.burden[s, e].weekends:
+                days[saturday].append(s)
+        for saturday, shifts in days.items():
+            touched = index.get(f"weekend|{saturday}|{engineer.id}")
+            weekends[e] += (value[touched] if touched is not None
+                            else max(value[built.vars.hold[s, e].index] for s in shifts))
     print(f"{'engineer':20} {'load':>9} " + " ".join(f"{r:>10}" for r in roles)
           + f" {'weekends':>9}")
     for e, engineer in enumerate(data.engineers):
-        load = data.history_points[e] + sum(
-            data.burden[s, e].points * value.get(f"{data.shifts[s].id}|hold|{engineer.id}",
-                                                 sum(value.get(f"{data.shifts[s].id}|{role.id}"
-                                                               f"|{engineer.id}", 0.0)
-                                                     for role in data.roles(s)))
-            for s in data.holdable(e))
-        print(f"{engineer.id:20} {load:9.1f} "
-              + " ".join(f"{turns[engineer.id][r]:10.2f}" for r in roles)
-              + f" {weekends[engineer.id]:9.2f}")
-
+        print(f"{engineer.id:20} {relaxed(built.vars.load[e]):9.1f} "
+              + " ".join(f"{turns[e][r]:10.2f}" for r in roles)
+              + f" {weekends[e]:9.2f}")
 
 if __name__ == "__main__":
     try:
