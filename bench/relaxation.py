@@ -3,9 +3,10 @@
 CP-SAT's bound is its linear relaxation plus the cuts it adds at the root. This script builds
 one team's rotation model as the engine does (incidents left out), relaxes it (each Boolean to
 [0, 1], each `max` to "at least each term, at most their sum", clauses and at-most-ones as
-linear rows) and solves that with GLOP. It prints the relaxation's value and, per engineer, the load, the turns held by
-role and the weekends touched, so that one can see what the relaxation gets away with
-(bench/README.md, session 8: on the demo team it is 1546, every load exactly at the mean).
+linear rows) and solves that with GLOP. It prints the relaxation's value and, per engineer,
+the load, the turns held by role and the weekends touched, so that one can see what the
+relaxation gets away with (bench/README.md, session 8: on the demo team it is 1546, every load
+exactly at the mean).
 
     python bench/relaxation.py instances/quarter-12.json
     python bench/relaxation.py instances/org-quarter.json --team platform
