@@ -131,6 +131,7 @@ def main() -> None:
               + " ".join(f"{turns[e][r]:10.2f}" for r in roles)
               + f" {weekends[e]:9.2f}")
 
+
 if __name__ == "__main__":
     try:
         main()
