@@ -59,6 +59,13 @@ def team_instance(
     )
 
 
+def four_engineers(days: int) -> Instance:
+    """Four engineers sharing one daily turn of 240 points, weighed on fairness only: the
+    loads can be even only when `days` is a multiple of 4."""
+    return team_instance([engineer(f"e{i}") for i in range(4)], days=days,
+                         weights={"fairness_spread": 1, "fairness_deviation": 1})
+
+
 def solved(instance: Instance, **params: Any) -> Solution:
     """Solve to optimality (small instances) and hold the result against the checker."""
     solution = solve(instance, SolveParameters(time_limit=params.pop("time_limit", 20), **params))

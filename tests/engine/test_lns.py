@@ -6,12 +6,12 @@ from itertools import pairwise
 from typing import Any
 
 import pytest
-from engine_support import audited, engineer, team_instance
+from engine_support import audited, engineer, four_engineers, team_instance
 from ortools.sat.python import cp_model
 from rotasat.engine import lns, solve
 from rotasat.engine.data import build_team_data
 from rotasat.engine.model import ComponentModel
-from rotasat.models import Instance, SolveParameters
+from rotasat.models import SolveParameters
 
 
 def lopsided_start() -> tuple[ComponentModel, list[int], int]:
@@ -108,11 +108,6 @@ def endless_pairs(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(lns, "PATIENCE", 10**9)
     monkeypatch.setattr(lns, "FIRST_SIZE", 2.0)
     monkeypatch.setattr(lns, "STEP", 0.0)
-
-
-def four_engineers(days: int) -> Instance:
-    return team_instance([engineer(f"e{i}") for i in range(4)], days=days,
-                         weights={"fairness_spread": 1, "fairness_deviation": 1})
 
 
 @pytest.mark.usefixtures("endless_pairs")

@@ -4,7 +4,7 @@ schedule), and it shows what the relaxation gets away with: whole turns shared f
 import importlib.util
 from pathlib import Path
 
-from engine_support import engineer, solved, team_instance
+from engine_support import four_engineers, solved
 from ortools.linear_solver import pywraplp
 from rotasat.engine.data import build_team_data
 from rotasat.engine.model import TeamModel
@@ -29,7 +29,6 @@ def test_fourteen_turns_over_four_engineers_relax_to_even_loads():
     # 720: spread 240, deviation 4 x 120). Relaxed, every engineer holds 3.5 turns, and only
     # the loads' classes (each a multiple of 240, so at least 120 off the mean of 840) bound
     # it: 480, the bound CP-SAT starts from too (test_lns.py)
-    instance = team_instance([engineer(f"e{i}") for i in range(4)], days=14,
-                             weights={"fairness_spread": 1, "fairness_deviation": 1})
+    instance = four_engineers(days=14)
     assert solved(instance, time_limit=2).objective == 720
     assert relaxation_of(instance) == 480
