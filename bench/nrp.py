@@ -24,15 +24,18 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = ROOT.parent / "shared" / "benchmarks" / "curtois"
 
 
-def run_once(number: int, time_limit: float, workers: int, seed: int) -> dict[str, object]:
-    """One solve in this process; returns the record printed as JSON."""
+def run_once(number: int, time_limit: float, workers: int, seed: int,
+             save: str | None = None) -> dict[str, object]:
+    """One solve in this process; returns the record printed as JSON. With `save`, the
+    instance and its schedule are written there too (for `rotasat check` or a closer look)."""
     from rotasat.checker import evaluate
     from rotasat.engine import Progress, solve
     from rotasat.models import Instance, SolveParameters
     from rotasat.models.nrp import import_file
 
     started = time.perf_counter()
-    instance = Instance.model_validate(import_file(DATA / f"Instance{number}.txt"))
+    imported_data = import_file(DATA / f"Instance{number}.txt")
+    instance = Instance.model_validate(imported_data)
     imported = time.perf_counter() - started
     found: list[tuple[float, int]] = []  # (elapsed, objective) at each improvement
 
@@ -44,6 +47,12 @@ def run_once(number: int, time_limit: float, workers: int, seed: int) -> dict[st
                                                seed=seed), on_progress=progress)
     judged = evaluate(instance, solution.assignments, solution.incidents)
     best = next((t for t, o in found if o == solution.objective), None)
+    if save is not None:
+        folder = Path(save)
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"Instance{number}.json").write_text(json.dumps(imported_data, indent=1))
+        (folder / f"Instance{number}-seed{seed}.solution.json").write_text(
+            solution.model_dump_json(indent=1))
     return {
         "instance": number,
         "import": imported,
@@ -70,11 +79,12 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=60.0)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--runs", type=int, default=1, help="runs per instance (seeds 0, 1, ...)")
+    parser.add_argument("--save", metavar="DIR",
+                        help="write each instance and its schedules into DIR")
     parser.add_argument("--one", help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.one:
-        number, limit, workers, seed = json.loads(args.one)
-        print(json.dumps(run_once(number, limit, workers, seed)))
+        print(json.dumps(run_once(*json.loads(args.one))))
         return
     if not DATA.is_dir():
         sys.exit(f"{DATA}: not found (the benchmark files live in ../shared/benchmarks/curtois)")
@@ -85,7 +95,7 @@ def main() -> None:
     for number in args.instances:
         records = []
         for seed in range(args.runs):
-            spec = [number, args.time_limit, args.workers, seed]
+            spec = [number, args.time_limit, args.workers, seed, args.save]
             records.append(in_fresh_process(__file__, spec))
             print(f"  Instance{number} run {seed + 1}/{args.runs}: {records[-1]['status']} "
                   f"{records[-1]['objective']} (best at {fmt(records[-1]['best_time'], 1)} s)",

@@ -44,6 +44,12 @@ DIVE_SHARE = 0.85  # of the time after the first pass, at most this for the dive
 # CP-SAT's own search gains far more from there. On Instance20 the descent took 260 s to go
 # from 8333 to 7754 in rounds gaining under 1.5% each; CP-SAT took 60 s from 8842 to 7132.
 STALL = 0.01
+# When the dive left the rosters as they were (never priced to the end: benchmark Instance20
+# and 22), the descent may run on into this much more of `seconds` (time CP-SAT's polish would
+# have had) after its first round, while its rounds gain at least STALL. On Instance22 the
+# first round takes all of its 350 s, and the rounds after it gain more in 50 s each than the
+# polish does (46655 against 56915 at 600 s; bench/README.md, session 10).
+UNDIVED_EXTRA = 0.4
 
 
 def coverage_is_priced(data: TeamData) -> bool:
@@ -97,9 +103,11 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
     `seconds`, so the engineers after them keep time to find theirs. Then, while time is left
     and `should_stop` says nothing, rosters are priced and dived (columns.py; not for teams
     that weigh fairness), and each engineer in turn is re-planned against everyone else's
-    duties: each such step can only lower the team's cost. `on_schedule` receives the first
-    pass's schedule, the dive's, and the schedule after each round of re-planning that changed
-    it (a round took some 5 s on benchmark Instance20, so progress shows while it runs).
+    duties: each such step can only lower the team's cost. Where the dive moved nothing, rounds
+    after the first may also spend UNDIVED_EXTRA of `seconds` beyond it. `on_schedule`
+    receives the first pass's schedule, the dive's, and the schedule after each round of
+    re-planning that changed it (a round took some 5 s on benchmark Instance20, so progress
+    shows while it runs).
     `seconds` is deterministic time with `deterministic`, so the same input gives the same
     schedule.
     """
@@ -127,7 +135,9 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
 
     report(_triples(duties))
     budget[0] += (1 - FIRST_SHARE) * seconds
-    if not weighs_fairness(data) and budget[0] > 0 and not should_stop():
+    fair = weighs_fairness(data)
+    keep = 0.0 if fair else UNDIVED_EXTRA * seconds  # for rounds after the first, unless dived
+    if not fair and budget[0] > 0 and not should_stop():
         models = {e: engineer_model(data, e) for e in order}
         rosters, costs, spent = dive_schedule(data, models,
                                               {e: frozenset(duties[e]) for e in order},
@@ -139,19 +149,24 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
                 duties[e], own[e] = sorted(rosters[e]), costs[e]
             if moved:
                 report(_triples(duties))
+                keep = 0.0
             placed = Counter(duty for e in order for duty in duties[e])
     cost = sum(own.values()) + coverage_cost(data, placed)
-    while budget[0] > 0:  # rounds while they gain enough (STALL)
+    budget[0] += keep  # the first round's shares leave it alone, so that later rounds have it
+    while budget[0] > keep:  # rounds while they gain enough (STALL)
         changed = False
         for k, e in enumerate(order):
             if budget[0] <= 0 or should_stop():
                 return _triples(duties)
+            if budget[0] <= keep:  # the first round's part is spent: e keeps their duties
+                continue
             placed.subtract(duties[e])
             found = _best_duties(data, e, placed, budget, len(order) - k, deterministic,
-                                 current=duties[e])
+                                 current=duties[e], keep=keep)
             if found is not None and set(found[0]) != set(duties[e]):
                 (duties[e], own[e]), changed = found, True
             placed.update(duties[e])
+        keep = 0.0
         if not changed:
             break
         report(_triples(duties))
@@ -187,14 +202,15 @@ def engineer_model(data: TeamData, e: int) -> EngineerModel:
 
 def _best_duties(data: TeamData, e: int, placed: Counter[tuple[int, int]], budget: list[float],
                  engineers_left: int, deterministic: bool,
-                 current: list[tuple[int, int]] | None = None
+                 current: list[tuple[int, int]] | None = None, keep: float = 0.0
                  ) -> tuple[list[tuple[int, int]], float] | None:
     """Engineer e's (shift, role) pairs that serve the team best given `placed`, and what they
-    cost by themselves, spending from `budget[0]`; None when none keep e's rules. From
-    `current` (duties that keep them), the result costs the team no more, or is None when
-    not even those were read back in the time. Without `deterministic` the whole visit is paid
-    from the budget, not only the solver's time: on Instance20 (182 days) building and handing
-    over the model cost about 0.03 s a visit, and 1300 visits overran a 100 s budget by 39 s."""
+    cost by themselves, spending from `budget[0]` (its share leaves `keep` of it alone);
+    None when none keep e's rules. From `current` (duties that keep them), the result costs
+    the team no more, or is None when not even those were read back in the time. Without
+    `deterministic` the whole visit is paid from the budget, not only the solver's time: on
+    Instance20 (182 days) building and handing over the model cost about 0.03 s a visit, and
+    1300 visits overran a 100 s budget by 39 s."""
     left, began = budget[0], time.perf_counter()
 
     def pay(solver: cp_model.CpSolver) -> None:
@@ -239,7 +255,7 @@ def _best_duties(data: TeamData, e: int, placed: Counter[tuple[int, int]], budge
         model.add_hint(literal, value)
     model.minimize(sum(costs))
     share = engineers_left if current is not None else 2 * engineers_left
-    solver = _solver(budget[0] / share, deterministic)
+    solver = _solver((budget[0] - keep) / share, deterministic)
     status = solver.solve(model)
     pay(solver)
     if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):

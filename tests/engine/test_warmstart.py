@@ -88,7 +88,7 @@ def test_re_planning_ends_when_a_round_gains_too_little(monkeypatch):
     real = sequential._best_duties
     visits = []
 
-    def toggling(data, e, placed, budget, left, deterministic, current=None):
+    def toggling(data, e, placed, budget, left, deterministic, current=None, keep=0.0):
         if current is None:
             return real(data, e, placed, budget, left, deterministic)
         visits.append(e)
@@ -101,6 +101,43 @@ def test_re_planning_ends_when_a_round_gains_too_little(monkeypatch):
     monkeypatch.setattr(sequential, "weighs_fairness", lambda data: True)  # no dive
     sequential_schedule(data, seconds=2)
     assert len(visits) == 2  # one round over alice and bob
+
+
+def _spending_descent(monkeypatch) -> list[int]:
+    """Who is re-planned, in order, when the dive gives no rosters, the first re-planning
+    takes all the time its round allows, each later one 0.01 s, and each lowers the cost."""
+    instance = minimums_team()
+    data = build_team_data(instance, instance.teams[0])
+    real = sequential._best_duties
+    visits: list[int] = []
+
+    def spending(data, e, placed, budget, left, deterministic, current=None, keep=0.0):
+        if current is None:
+            return real(data, e, placed, budget, left, deterministic)
+        visits.append(e)
+        budget[0] = keep if len(visits) == 1 else budget[0] - 0.01
+        phantom = (-1, 0)
+        keys = [d for d in current if d != phantom] + ([] if phantom in current else [phantom])
+        return keys, -(2 ** len(visits))  # every round gains far more than STALL
+
+    monkeypatch.setattr(sequential, "_best_duties", spending)
+    # no rosters from the dive, as on Instance22, whose root is never priced to the end
+    monkeypatch.setattr(sequential, "dive_schedule", lambda *args: (None, {}, 0.0))
+    sequential_schedule(data, seconds=2)
+    return visits
+
+
+def test_without_a_dive_the_first_round_leaves_time_for_later_rounds(monkeypatch):
+    # The first engineer re-planned spends all of the first round's part, so the second keeps
+    # their duties; UNDIVED_EXTRA of the 2 s (0.8 s) is left for later rounds, 0.01 s a visit.
+    visits = _spending_descent(monkeypatch)
+    assert visits[1] == visits[0]  # the second round begins again with the first engineer
+    assert len(set(visits)) == 2 and len(visits) > 40
+    monkeypatch.setattr(sequential, "weighs_fairness", lambda data: True)
+    assert len(_spending_descent(monkeypatch)) == 1  # balancing teams leave it to the polish
+    monkeypatch.setattr(sequential, "weighs_fairness", lambda data: False)
+    monkeypatch.setattr(sequential, "UNDIVED_EXTRA", 0.0)
+    assert len(_spending_descent(monkeypatch)) == 1  # without it, the first round takes all
 
 
 def greedy_incident_handlers(engineers: list[dict], incidents: list[dict]) -> dict[str, str | None]:
