@@ -22,6 +22,7 @@ import time
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from typing import NamedTuple
 
 from ortools.linear_solver import pywraplp
 from ortools.sat.python import cp_model
@@ -143,6 +144,7 @@ class RosterDive:
         self.rosters: dict[int, dict[Roster, int]] = {e: {start[e]: costs[e]}
                                                       for e in self.engineers}
         self.forced: dict[int, set[Duty]] = {e: set() for e in self.engineers}
+        self.core: dict[int, Roster] = {}  # the duties the priced root holds whole
         self._build_master()
 
     def run(self, start: dict[int, Roster], deadline: Callable[[], float],
@@ -158,6 +160,7 @@ class RosterDive:
             best = (self._cost(start), start)  # a dive cut short by time can be worse
             if not self.priced:
                 return start  # the time is better spent re-planning engineer by engineer
+            self.core = {e: frozenset(duties) for e, duties in _held_whole(root[3]).items()}
             for attempt in range(MAX_DIVES):
                 started = deadline()
                 noise = NOISE if attempt else 0.0
@@ -184,16 +187,12 @@ class RosterDive:
         differ). When time runs out, each engineer's heaviest roster."""
         while True:
             mix = master[3]
-            held: defaultdict[tuple[int, Duty], float] = defaultdict(float)
-            for (e, roster), weight in mix.items():
-                for duty in roster:
-                    held[e, duty] += weight
+            held = _held(mix)
             fractional = sorted((w, key) for key, w in held.items() if 1e-6 < w < 1 - 1e-6)
             if not fractional or deadline() <= 0 or should_stop():
                 return self._whole(mix)
-            for (e, duty), w in held.items():
-                if w >= 1 - 1e-6:
-                    self.forced[e].add(duty)
+            for e, duties in _held_whole(mix).items():
+                self.forced[e] |= duties
             # one duty at a time: forcing three per step made dives faster but worse (measured
             # on Instance8: 1398 to 1403 after polishing, against 1302 to 1406)
             _, (e, duty) = max(fractional, key=lambda item: item[0] + noise * rng.random())
@@ -307,13 +306,41 @@ class RosterDive:
         return {e: roster for e, (_, roster) in best.items()}
 
 
+def _held(mix: dict[tuple[int, Roster], float]) -> dict[tuple[int, Duty], float]:
+    """How much of each engineer's duty the mix holds (1: every roster of theirs in it)."""
+    held: defaultdict[tuple[int, Duty], float] = defaultdict(float)
+    for (e, roster), weight in mix.items():
+        for duty in roster:
+            held[e, duty] += weight
+    return held
+
+
+def _held_whole(mix: dict[tuple[int, Roster], float]) -> dict[int, set[Duty]]:
+    """Each engineer's duties that every roster of theirs in the mix holds."""
+    whole: defaultdict[int, set[Duty]] = defaultdict(set)
+    for (e, duty), weight in _held(mix).items():
+        if weight >= 1 - 1e-6:
+            whole[e].add(duty)
+    return whole
+
+
+class Dived(NamedTuple):
+    """What dive_schedule found: one roster per engineer (None when the master could not be
+    solved), what each costs by itself, the seconds spent, and the duties the relaxation
+    priced to the end held whole (empty when it was not: the core solve.py searches first)."""
+
+    rosters: dict[int, Roster] | None
+    costs: dict[int, int]
+    spent: float
+    core: dict[int, Roster]
+
+
 def dive_schedule(data: TeamData, models: dict[int, EngineerModel], start: dict[int, Roster],
                   seconds: float, deterministic: bool = False,
-                  should_stop: Callable[[], bool] = lambda: False,
-                  ) -> tuple[dict[int, Roster] | None, dict[int, int], float]:
+                  should_stop: Callable[[], bool] = lambda: False) -> Dived:
     """One roster per engineer from the dives within `seconds`, starting from the rosters of
     `start` (which keep each engineer's rules), None when the master cannot be solved; what
-    each of those rosters costs by itself; and the seconds spent.
+    each of those rosters costs by itself; the seconds spent; and the root's whole duties.
 
     With `deterministic`, `seconds` counts the pricing's deterministic time, so the same input
     gives the same rosters."""
@@ -326,5 +353,6 @@ def dive_schedule(data: TeamData, models: dict[int, EngineerModel], start: dict[
 
     rosters = dive.run(start, lambda: seconds - spent(), should_stop)
     if rosters is None:
-        return None, {}, spent()
-    return rosters, {e: dive.rosters[e][roster] for e, roster in rosters.items()}, spent()
+        return Dived(None, {}, spent(), dive.core)
+    return Dived(rosters, {e: dive.rosters[e][roster] for e, roster in rosters.items()}, spent(),
+                 dive.core)

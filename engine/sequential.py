@@ -93,6 +93,7 @@ def one_engineer(data: TeamData, e: int) -> TeamData:
 def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = False,
                         on_schedule: Callable[[set[tuple[int, int, int]]], None] | None = None,
                         should_stop: Callable[[], bool] = lambda: False,
+                        on_core: Callable[[set[tuple[int, int, int]]], None] | None = None,
                         ) -> set[tuple[int, int, int]] | None:
     """(shift, role, engineer) triples keeping every hard rule, or None when coverage is hard
     somewhere or an engineer's own rules cannot all hold (the full model will say why).
@@ -107,7 +108,8 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
     after the first may also spend UNDIVED_EXTRA of `seconds` beyond it. `on_schedule`
     receives the first pass's schedule, the dive's, and the schedule after each round of
     re-planning that changed it (a round took some 5 s on benchmark Instance20, so progress
-    shows while it runs).
+    shows while it runs). `on_core` receives the duties the rosters' relaxation, once priced to
+    the end, holds whole (solve.py searches among the schedules that keep them first).
     `seconds` is deterministic time with `deterministic`, so the same input gives the same
     schedule.
     """
@@ -139,10 +141,12 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
     keep = 0.0 if fair else UNDIVED_EXTRA * seconds  # for rounds after the first, unless dived
     if not fair and budget[0] > 0 and not should_stop():
         models = {e: engineer_model(data, e) for e in order}
-        rosters, costs, spent = dive_schedule(data, models,
-                                              {e: frozenset(duties[e]) for e in order},
-                                              DIVE_SHARE * budget[0], deterministic, should_stop)
+        rosters, costs, spent, core = dive_schedule(
+            data, models, {e: frozenset(duties[e]) for e in order}, DIVE_SHARE * budget[0],
+            deterministic, should_stop)
         budget[0] -= spent
+        if core and on_core is not None:
+            on_core(_triples({e: list(held) for e, held in core.items()}))
         if rosters is not None:  # the descent then mends what the dive left short
             moved = [e for e in order if rosters[e] != set(duties[e])]
             for e in moved:

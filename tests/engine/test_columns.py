@@ -42,7 +42,7 @@ def test_the_dive_reaches_the_optimum_the_first_pass_misses():
     start = {0: frozenset((s, 0) for s in range(6)), 1: frozenset((s, 0) for s in range(3))}
     assert judged(instance, data, start).objective == 3
     models = {e: engineer_model(data, e) for e in (0, 1)}
-    rosters, costs, spent = dive_schedule(data, models, start, seconds=10)
+    rosters, costs, spent, _ = dive_schedule(data, models, start, seconds=10)
     assert rosters is not None and spent < 10
     assert costs == {0: 0, 1: 0}  # each roster by itself: runs of 2 or more, 3 shifts
     result = judged(instance, data, rosters)
@@ -56,8 +56,22 @@ def test_with_no_time_to_price_the_dive_keeps_the_rosters_it_was_given():
     data = build_team_data(instance, instance.teams[0])
     start = {0: frozenset((s, 0) for s in range(6)), 1: frozenset((s, 0) for s in range(3))}
     models = {e: engineer_model(data, e) for e in (0, 1)}
-    rosters, _, _ = dive_schedule(data, models, start, seconds=0.0)
+    rosters, _, _, _ = dive_schedule(data, models, start, seconds=0.0)
     assert rosters == start
+
+
+def test_the_relaxation_priced_to_the_end_names_the_duties_it_holds_whole():
+    # From the same start, the relaxation's mix is already whole (one engineer on each half of
+    # the week, cost 0), so its core is those two rosters; with no time to price it to the end,
+    # it has none (solve.py then has no core to search).
+    instance = minimums_team()
+    data = build_team_data(instance, instance.teams[0])
+    start = {0: frozenset((s, 0) for s in range(6)), 1: frozenset((s, 0) for s in range(3))}
+    models = {e: engineer_model(data, e) for e in (0, 1)}
+    dived = dive_schedule(data, models, start, seconds=10)
+    assert dived.core == dived.rosters
+    assert sorted(len(held) for held in dived.core.values()) == [3, 3]
+    assert dive_schedule(data, models, start, seconds=0.0).core == {}
 
 
 def test_a_hard_staffing_limit_holds_in_the_dive():
@@ -71,7 +85,7 @@ def test_a_hard_staffing_limit_holds_in_the_dive():
     data = build_team_data(instance, instance.teams[0])
     start = {0: frozenset({(0, 0), (1, 0)}), 1: frozenset({(2, 0), (3, 0)}), 2: frozenset()}
     models = {e: engineer_model(data, e) for e in range(3)}
-    rosters, _, _ = dive_schedule(data, models, start, seconds=10)
+    rosters, _, _, _ = dive_schedule(data, models, start, seconds=10)
     assert rosters is not None
     result = judged(instance, data, rosters)
     assert result.feasible, [v.message for v in result.violations]

@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+import importlib
+import time
+
 from engine_support import audited, engineer, solved, team_instance
-from rotasat.engine import solve
+from rotasat.engine import columns, solve
+from rotasat.engine.data import build_team_data
+from rotasat.engine.model import ComponentModel
 from rotasat.models import Instance, SolveParameters
+from test_warmstart import minimums_team
+
+# the package's `solve` is the function; the module holds the parts tested here
+solve_module = importlib.import_module("rotasat.engine.solve")
 
 
 def two_teams() -> Instance:
@@ -82,3 +91,57 @@ def test_rule_clash_is_named():
     text = "\n".join(solution.explanation)
     assert "rule 0 (one each) for alice" in text and "rule 0 (one each) for bob" in text
     assert "needs 1 engineer" in text
+
+
+def _minimums_run(keys: set[tuple[int, int, int]]):
+    """minimums_team's component with `keys` (shift, role, engineer) as its schedule so far."""
+    instance = minimums_team()
+    datas = [build_team_data(instance, instance.teams[0])]
+    run = solve_module.TeamRun(datas, ComponentModel(instance, datas, []))
+    tracker = solve_module._Tracker([run], time.perf_counter(), None, None)
+    assert solve_module._probe(run, tracker, [keys], {})
+    return run, tracker
+
+
+def test_a_search_within_a_core_improves_but_never_claims_a_bound():
+    # alice on all six days and bob on the first three: 3 over-staffed days, cost 3. Held to
+    # all of it, no schedule is cheaper, and CP-SAT proves that within those schedules; yet
+    # the optimum is 0 (alice days 0-2, bob 3-5), so no bound of 3 may be reported.
+    alice_all = {(s, 0, 0) for s in range(6)} | {(s, 0, 1) for s in range(3)}
+    params = SolveParameters(time_limit=5)
+    run, tracker = _minimums_run(alice_all)
+    assert run.objective == 3
+    spent = solve_module._solve_team(run, params, 5.0, tracker, first_only=False,
+                                     within=[alice_all])
+    assert 0 <= spent < 5 and run.objective == 3 and run.bound == 0
+    assert run.status != "OPTIMAL"
+    # held only to alice's first three days, it finds the optimum
+    run, tracker = _minimums_run(alice_all)
+    solve_module._solve_team(run, params, 5.0, tracker, first_only=False,
+                             within=[{(s, 0, 0) for s in range(3)}])
+    assert run.objective == 0 and run.bound == 0 and run.status != "OPTIMAL"
+    # the whole model's search then proves it
+    solve_module._solve_team(run, params, 5.0, tracker, first_only=False)
+    assert run.status == "OPTIMAL" and run.bound == 0
+
+
+def test_priced_teams_search_their_relaxation_core_first(monkeypatch):
+    calls: list[list[set[tuple[int, int, int]]] | None] = []
+    real = solve_module._solve_team
+
+    def spy(run, params, budget, tracker, first_only, halt=None, within=None):
+        calls.append(within)
+        if within is not None:  # what the schedule and the relaxation's core both hold
+            assert within[0] and within[0] <= set(run.chosen[0]) and within[0] <= run.core[0]
+            assert budget <= solve_module.CORE_SHARE * params.time_limit
+        return real(run, params, budget, tracker, first_only, halt, within)
+
+    monkeypatch.setattr(solve_module, "_solve_team", spy)
+    instance = minimums_team()
+    solution = solved(instance, time_limit=4)
+    assert solution.objective == 0 and solution.status == "OPTIMAL"
+    assert calls[0] is not None and calls[1:] == [None]
+    calls.clear()  # with the relaxation never priced, there is no core to search
+    monkeypatch.setattr(columns, "ROOT_SHARE", 0.0)
+    solved(instance, time_limit=4)
+    assert calls == [None]

@@ -5,6 +5,7 @@ import pytest
 from engine_support import engineer, solved, team_instance
 from rotasat.checker import evaluate
 from rotasat.engine import sequential
+from rotasat.engine.columns import Dived
 from rotasat.engine.data import build_team_data
 from rotasat.engine.figures import team_figures
 from rotasat.engine.model import ComponentModel, components
@@ -122,7 +123,7 @@ def _spending_descent(monkeypatch) -> list[int]:
 
     monkeypatch.setattr(sequential, "_best_duties", spending)
     # no rosters from the dive, as on Instance22, whose root is never priced to the end
-    monkeypatch.setattr(sequential, "dive_schedule", lambda *args: (None, {}, 0.0))
+    monkeypatch.setattr(sequential, "dive_schedule", lambda *args: Dived(None, {}, 0.0, {}))
     sequential_schedule(data, seconds=2)
     return visits
 
