@@ -10,7 +10,8 @@ reaches 1296.6 against the optimum 1300, where CP-SAT's bound stays at 1249 to 1
 Its mixed rosters are then made whole by a dive: every duty the relaxation holds whole is kept,
 then the duty it holds most, and rosters are priced again, until the mix is whole. A few dives
 differ by a little noise; the cheapest is kept, and never one worse than the start. The descent
-(sequential.py) and then CP-SAT (solve.py) polish what the dives could not (bench/README.md).
+(sequential.py) and then CP-SAT (solve.py) polish what the dives could not (bench/README.md),
+CP-SAT first among the schedules that keep every duty the relaxation holds whole (its core).
 Fairness couples engineers outside coverage, so teams that weigh it are left to the descent; so
 are teams too large for the relaxation to be priced in time (ROOT_SHARE).
 """
