@@ -42,8 +42,9 @@ LNS_SHARE = 0.7
 # at most this share of the polish, only the schedules that keep every duty of the best one
 # that the relaxation holds whole (relaxation-induced neighbourhood search): on benchmark
 # Instance16 it finds 3227 in 4 s where the whole model stayed at 3322 for 470 s. Where the
-# core leaves too much open to be searched through (Instance8 at 60 s), its time is lost to
-# the whole model's polish: 0.3 ended 7 of 8 runs near 1400 (bench/README.md).
+# core leaves too much open to be searched through (Instance8), its time is the whole model's
+# polish's loss, so it is kept short (at 0.3, 7 of 8 Instance8 runs of 60 s ended near 1400,
+# against 3 of 5 without it the same day: too few to tell; bench/README.md).
 CORE_SHARE = 0.1
 
 STATUS = {
@@ -403,8 +404,8 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
     have had their engineer-by-engineer descent already (sequential.py): CP-SAT alone, within
     their relaxation's core first (CORE_SHARE)."""
     if run.objective is None or all(coverage_is_priced(d) for d in run.datas):
-        if run.objective is not None and any(run.core):
-            kept = [set(chosen) & core for chosen, core in zip(run.chosen, run.core, strict=True)]
+        kept = [set(chosen) & core for chosen, core in zip(run.chosen, run.core, strict=False)]
+        if run.objective is not None and any(kept):  # (no core: nothing to search first)
             budget -= _solve_team(run, params, CORE_SHARE * budget, tracker, first_only=False,
                                   within=kept)
         _solve_team(run, params, max(0.05, budget), tracker, first_only=False)
