@@ -488,16 +488,14 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
     with _StopWatch(solver, tracker, run.objective is not None, halt):
         status = STATUS[solver.solve(model, _Callback(run, tracker, proves=within is None))]
     spent = solver.deterministic_time if params.deterministic else solver.wall_time
-    if within is not None:
-        if status in ("OPTIMAL", "FEASIBLE"):
-            with tracker.lock:
-                if _record(run, solver) and run.objective is not None:
-                    tracker.publish(run, run.chosen, run.objective)
-        return spent
-    if status in ("OPTIMAL", "FEASIBLE"):
+    found = status in ("OPTIMAL", "FEASIBLE")
+    if found:
         with tracker.lock:
             if _record(run, solver) and run.objective is not None:
                 tracker.publish(run, run.chosen, run.objective)
+    if within is not None:  # part of the schedules only: its bound and status prove nothing
+        return spent
+    if found:
         run.bound = max(run.bound, whole(solver.best_objective_bound))
         # OPTIMAL only when proven: CP-SAT also says OPTIMAL when it stops within the relative
         # gap asked for, and the gap then shows how far from proven it is
