@@ -342,10 +342,7 @@ def _probe(run: TeamRun, tracker: _Tracker, chosen: list[set[tuple[int, int, int
     """Complete a rotation (and some incident handlers) into a full schedule and keep it;
     False when it breaks a hard rule."""
     part = run.model.incidents
-    probe = run.model.model.clone()
-    for team, keys in zip(run.model.teams, chosen, strict=True):
-        for key, literal in team.vars.assign.items():
-            probe.add(probe.get_bool_var_from_proto_index(literal.index) == (key in keys))
+    probe = _holding(run, chosen, every_duty=True)
     if part is not None:
         for (i, eid), literal in part.handle.items():
             if i in handlers:
@@ -364,6 +361,18 @@ def _probe(run: TeamRun, tracker: _Tracker, chosen: list[set[tuple[int, int, int
             tracker.publish(run, run.chosen, run.objective)
         return True
     return False
+
+
+def _holding(run: TeamRun, keys: list[set[tuple[int, int, int]]],
+             every_duty: bool) -> cp_model.CpModel:
+    """A copy of the component's model in which each team holds its (shift, role, engineer)
+    `keys`; with `every_duty`, no other duty either (the schedule is then fixed)."""
+    model = run.model.model.clone()
+    for team, held in zip(run.model.teams, keys, strict=True):
+        for key, literal in team.vars.assign.items():
+            if every_duty or key in held:
+                model.add(model.get_bool_var_from_proto_index(literal.index) == (key in held))
+    return model
 
 
 def _record(run: TeamRun, found: Found) -> bool:
@@ -404,8 +413,10 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
     have had their engineer-by-engineer descent already (sequential.py): CP-SAT alone, within
     their relaxation's core first (CORE_SHARE)."""
     if run.objective is None or all(coverage_is_priced(d) for d in run.datas):
-        kept = [set(chosen) & core for chosen, core in zip(run.chosen, run.core, strict=False)]
-        if run.objective is not None and any(kept):  # (no core: nothing to search first)
+        # what the best schedule and the relaxation's core both hold (none without a core)
+        kept = ([set(chosen) & core for chosen, core in zip(run.chosen, run.core, strict=True)]
+                if run.core and run.objective is not None else [])
+        if any(kept):
             budget -= _solve_team(run, params, CORE_SHARE * budget, tracker, first_only=False,
                                   within=kept)
         _solve_team(run, params, max(0.05, budget), tracker, first_only=False)
@@ -457,12 +468,7 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
     """CP-SAT on the component from its best schedule, for `budget` seconds (deterministic
     ones when asked); with `within`, only among the schedules that hold each team's duties of
     it (no bound then). Returns the seconds spent."""
-    model = run.model.model
-    if within is not None:
-        model = model.clone()
-        for team, keys in zip(run.model.teams, within, strict=True):
-            for key in keys:
-                model.add(model.get_bool_var_from_proto_index(team.vars.assign[key].index) == 1)
+    model = run.model.model if within is None else _holding(run, within, every_duty=False)
     hint_all(model, run.hint)  # continue from the best schedule so far
     solver = cp_model.CpSolver()
     p = solver.parameters
