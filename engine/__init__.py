@@ -13,6 +13,7 @@ Table of contents:
 - sequential.py   a first schedule built engineer by engineer, where coverage is priced
 - columns.py      rosters priced against coverage, and a dive to one roster each
 - lns.py          a few engineers re-solved at a time, the others fixed
+- windows.py      a few days re-solved at a time for the whole team, the rest fixed
 - solve.py        time sharing across components, progress, the result
 - figures.py      what a planner reads off a schedule
 - explain.py      why an infeasible component has no schedule

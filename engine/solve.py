@@ -28,6 +28,7 @@ from .lns import Found, reassign_engineers
 from .model import ComponentModel, components, hint_all
 from .sequential import coverage_is_priced, sequential_schedule
 from .warmstart import greedy_handlers, greedy_schedule
+from .windows import Window, sweep_windows
 
 # At most this share of the time limit goes to building a first schedule engineer by engineer
 # and improving it there (sequential.py), when neither the initial nor the greedy schedule keeps
@@ -46,6 +47,14 @@ LNS_SHARE = 0.7
 # polish's loss, so it is kept short (at 0.3, 7 of 8 Instance8 runs of 60 s ended near 1400,
 # against 3 of 5 without it the same day: too few to tell; bench/README.md).
 CORE_SHARE = 0.1
+# Then the whole model's search has this share of what is left, CP-SAT re-solves a few days at
+# a time with the rest held (windows.py) for at most WINDOW_SHARE of what is left then, and the
+# whole model has the rest (to prove what it can). The whole model goes first because its
+# search does better from the descent's schedule than from the windows': on Instance5 at 60 s
+# it went from 1239 to 1145-1147 in three runs of three, after 3 s of windows (1238) to 1233,
+# 1238 and 1158.
+WHOLE_FIRST = 0.2
+WINDOW_SHARE = 0.5
 
 STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -363,16 +372,42 @@ def _probe(run: TeamRun, tracker: _Tracker, chosen: list[set[tuple[int, int, int
     return False
 
 
-def _holding(run: TeamRun, keys: list[set[tuple[int, int, int]]],
-             every_duty: bool) -> cp_model.CpModel:
+def _holding(run: TeamRun, keys: list[set[tuple[int, int, int]]], every_duty: bool,
+             open_shifts: list[set[int]] | None = None) -> cp_model.CpModel:
     """A copy of the component's model in which each team holds its (shift, role, engineer)
-    `keys`; with `every_duty`, no other duty either (the schedule is then fixed)."""
+    `keys`; with `every_duty`, no other duty either (the schedule is then fixed), but on the
+    shifts each team leaves open (`open_shifts`)."""
     model = run.model.model.clone()
-    for team, held in zip(run.model.teams, keys, strict=True):
+    for i, (team, held) in enumerate(zip(run.model.teams, keys, strict=True)):
+        left_open = open_shifts[i] if open_shifts is not None else set()
         for key, literal in team.vars.assign.items():
-            if every_duty or key in held:
+            if (every_duty or key in held) and key[0] not in left_open:
                 model.add(model.get_bool_var_from_proto_index(literal.index) == (key in held))
     return model
+
+
+def _window_solver(run: TeamRun, params: SolveParameters, tracker: _Tracker
+                   ) -> tuple[int, Callable[[int, int, float], Window]]:
+    """The component's horizon in days, and a function that re-solves some of those days
+    with every other duty held as the best schedule has it (windows.py)."""
+    first_day = min(shift.date for d in run.datas for shift in d.shifts)
+    day_of = [[(shift.date - first_day).days for shift in d.shifts] for d in run.datas]
+    horizon = max(day for days in day_of for day in days) + 1
+
+    def solve(first: int, days: int, seconds: float) -> Window:
+        began, before = time.perf_counter(), run.objective
+        left_open = [{s for s, day in enumerate(team_days) if (day - first) % horizon < days}
+                     for team_days in day_of]
+        model = _holding(run, [set(chosen) for chosen in run.chosen], every_duty=True,
+                         open_shifts=left_open)
+        spent, status = _solve_team(run, params, seconds, tracker, first_only=False,
+                                    restricted=model)
+        improved = run.objective is not None and before is not None and run.objective < before
+        # the copy and its holds take time too (deterministic time counts the solver's alone)
+        took = spent if params.deterministic else time.perf_counter() - began
+        return Window(improved, status == "OPTIMAL", took)
+
+    return horizon, solve
 
 
 def _record(run: TeamRun, found: Found) -> bool:
@@ -411,15 +446,24 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
     if that search of engineers gives up, CP-SAT on all of them. Deterministic or with one
     worker, one after the other (LNS_SHARE of the budget first). Teams whose coverage is priced
     have had their engineer-by-engineer descent already (sequential.py): CP-SAT alone, within
-    their relaxation's core first (CORE_SHARE)."""
+    their relaxation's core first (CORE_SHARE), then the whole model (WHOLE_FIRST), a few days
+    at a time (WINDOW_SHARE) and the whole model again."""
     if run.objective is None or all(coverage_is_priced(d) for d in run.datas):
         # what the best schedule and the relaxation's core both hold (none without a core)
         kept = ([set(chosen) & core for chosen, core in zip(run.chosen, run.core, strict=True)]
                 if run.core and run.objective is not None else [])
         if any(kept):
             budget -= _solve_team(run, params, CORE_SHARE * budget, tracker, first_only=False,
-                                  within=kept)
-        _solve_team(run, params, max(0.05, budget), tracker, first_only=False)
+                                  restricted=_holding(run, kept, every_duty=False))[0]
+        if run.objective is not None:
+            budget -= _solve_team(run, params, WHOLE_FIRST * budget, tracker,
+                                  first_only=False)[0]
+            if not run.finished and not tracker.should_stop():
+                horizon, solve_window = _window_solver(run, params, tracker)
+                budget -= sweep_windows(horizon, solve_window, WINDOW_SHARE * budget,
+                                        tracker.should_stop)
+        if not run.finished:
+            _solve_team(run, params, max(0.05, budget), tracker, first_only=False)
         return
 
     def keep(found: Found) -> bool:
@@ -464,11 +508,12 @@ def _close_enough(run: TeamRun, params: SolveParameters) -> bool:
 
 def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tracker,
                 first_only: bool, halt: threading.Event | None = None,
-                within: list[set[tuple[int, int, int]]] | None = None) -> float:
+                restricted: cp_model.CpModel | None = None) -> tuple[float, str]:
     """CP-SAT on the component from its best schedule, for `budget` seconds (deterministic
-    ones when asked); with `within`, only among the schedules that hold each team's duties of
-    it (no bound then). Returns the seconds spent."""
-    model = run.model.model if within is None else _holding(run, within, every_duty=False)
+    ones when asked); with `restricted` (a copy of the model with some duties held, _holding),
+    only among the schedules it allows (no bound then). Returns the seconds spent and CP-SAT's
+    status."""
+    model = run.model.model if restricted is None else restricted
     hint_all(model, run.hint)  # continue from the best schedule so far
     solver = cp_model.CpSolver()
     p = solver.parameters
@@ -492,15 +537,15 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
     # here; CP-SAT must not swallow SIGINT itself, or the other teams would still be solved.
     p.catch_sigint_signal = False
     with _StopWatch(solver, tracker, run.objective is not None, halt):
-        status = STATUS[solver.solve(model, _Callback(run, tracker, proves=within is None))]
+        status = STATUS[solver.solve(model, _Callback(run, tracker, proves=restricted is None))]
     spent = solver.deterministic_time if params.deterministic else solver.wall_time
     found = status in ("OPTIMAL", "FEASIBLE")
     if found:
         with tracker.lock:
             if _record(run, solver) and run.objective is not None:
                 tracker.publish(run, run.chosen, run.objective)
-    if within is not None:  # part of the schedules only: its bound and status prove nothing
-        return spent
+    if restricted is not None:  # part of the schedules only: its bound and status prove nothing
+        return spent, status
     if found:
         run.bound = max(run.bound, whole(solver.best_objective_bound))
         # OPTIMAL only when proven: CP-SAT also says OPTIMAL when it stops within the relative
@@ -514,7 +559,7 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
     elif status == "UNKNOWN" and run.objective is not None:
         run.bound = max(run.bound, whole(solver.best_objective_bound))
     tracker.report(run, run.objective, run.bound)
-    return spent
+    return spent, status
 
 
 def _assemble(instance: Instance, params: SolveParameters, runs: list[TeamRun], started: float,

@@ -93,9 +93,10 @@ def test_rule_clash_is_named():
     assert "needs 1 engineer" in text
 
 
-def _minimums_run(keys: set[tuple[int, int, int]]):
-    """minimums_team's component with `keys` (shift, role, engineer) as its schedule so far."""
-    instance = minimums_team()
+def _minimums_run(keys: set[tuple[int, int, int]], days: int = 6):
+    """minimums_team's component (over `days`) with `keys` (shift, role, engineer) as its
+    schedule so far."""
+    instance = minimums_team(days)
     datas = [build_team_data(instance, instance.teams[0])]
     run = solve_module.TeamRun(datas, ComponentModel(instance, datas, []))
     tracker = solve_module._Tracker([run], time.perf_counter(), None, None)
@@ -111,14 +112,16 @@ def test_a_search_within_a_core_improves_but_never_claims_a_bound():
     params = SolveParameters(time_limit=5)
     run, tracker = _minimums_run(alice_all)
     assert run.objective == 3
-    spent = solve_module._solve_team(run, params, 5.0, tracker, first_only=False,
-                                     within=[alice_all])
+    spent, status = solve_module._solve_team(
+        run, params, 5.0, tracker, first_only=False,
+        restricted=solve_module._holding(run, [alice_all], every_duty=False))
     assert 0 <= spent < 5 and run.objective == 3 and run.bound == 0
-    assert run.status != "OPTIMAL"
+    assert status == "OPTIMAL" and run.status != "OPTIMAL"
     # held only to alice's first three days, it finds the optimum
     run, tracker = _minimums_run(alice_all)
-    solve_module._solve_team(run, params, 5.0, tracker, first_only=False,
-                             within=[{(s, 0, 0) for s in range(3)}])
+    solve_module._solve_team(
+        run, params, 5.0, tracker, first_only=False,
+        restricted=solve_module._holding(run, [{(s, 0, 0) for s in range(3)}], every_duty=False))
     assert run.objective == 0 and run.bound == 0 and run.status != "OPTIMAL"
     # the whole model's search then proves it
     solve_module._solve_team(run, params, 5.0, tracker, first_only=False)
@@ -126,22 +129,72 @@ def test_a_search_within_a_core_improves_but_never_claims_a_bound():
 
 
 def test_priced_teams_search_their_relaxation_core_first(monkeypatch):
-    calls: list[list[set[tuple[int, int, int]]] | None] = []
-    real = solve_module._solve_team
+    calls: list[bool] = []  # each CP-SAT search: restricted to some schedules or not
+    real_holding, real_solve = solve_module._holding, solve_module._solve_team
 
-    def spy(run, params, budget, tracker, first_only, halt=None, within=None):
-        calls.append(within)
-        if within is not None:  # what the schedule and the relaxation's core both hold
-            assert within[0] and within[0] <= set(run.chosen[0]) and within[0] <= run.core[0]
+    def holding(run, keys, every_duty, open_shifts=None):
+        if not every_duty:  # the core search: what the schedule and the relaxation's core hold
+            assert keys[0] and keys[0] <= set(run.chosen[0]) and keys[0] <= run.core[0]
+        return real_holding(run, keys, every_duty, open_shifts)
+
+    def spy(run, params, budget, tracker, first_only, halt=None, restricted=None):
+        calls.append(restricted is not None)
+        if restricted is not None:
             assert budget <= solve_module.CORE_SHARE * params.time_limit
-        return real(run, params, budget, tracker, first_only, halt, within)
+        return real_solve(run, params, budget, tracker, first_only, halt, restricted)
 
+    monkeypatch.setattr(solve_module, "_holding", holding)
     monkeypatch.setattr(solve_module, "_solve_team", spy)
-    instance = minimums_team()
+    instance = minimums_team()  # 6 days: no window shorter than the horizon, so none
     solution = solved(instance, time_limit=4)
     assert solution.objective == 0 and solution.status == "OPTIMAL"
-    assert calls[0] is not None and calls[1:] == [None]
+    assert calls == [True, False]
     calls.clear()  # with the relaxation never priced, there is no core to search
     monkeypatch.setattr(columns, "ROOT_SHARE", 0.0)
     solved(instance, time_limit=4)
-    assert calls == [None]
+    assert calls == [False]
+
+
+def test_a_window_frees_its_days_and_holds_every_other_duty():
+    # alice on all 14 days and bob on the first three: days 0-2 over-staffed, cost 3. Days 5-7
+    # alone cannot mend that (bob's duties are held); days 13, 0, 1 and 2 (the window wraps
+    # round the horizon's end) can: alice gives up days 0-2, cost 0, and every duty outside
+    # the window stays as it was.
+    start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(3)}
+    run, tracker = _minimums_run(start, days=14)
+    assert run.objective == 3
+    horizon, solve_window = solve_module._window_solver(run, SolveParameters(time_limit=5),
+                                                        tracker)
+    assert horizon == 14
+    window = solve_window(5, 3, 5.0)
+    assert not window.improved and window.proven and run.objective == 3
+    assert set(run.chosen[0]) == start
+    window = solve_window(13, 4, 5.0)
+    assert window.improved and window.proven and run.objective == 0
+    assert ({key for key in run.chosen[0] if 3 <= key[0] <= 12}
+            == {key for key in start if 3 <= key[0] <= 12})
+    assert run.bound == 0 and run.status != "OPTIMAL"  # a window proves nothing of the whole
+
+
+def test_priced_teams_then_search_a_few_days_at_a_time(monkeypatch):
+    windows: list[tuple[int, int]] = []
+    real = solve_module._window_solver
+
+    def spy(run, params, tracker):
+        horizon, solve_window = real(run, params, tracker)
+
+        def record(first, days, seconds):
+            windows.append((first, days))
+            return solve_window(first, days, seconds)
+
+        return horizon, record
+
+    monkeypatch.setattr(solve_module, "_window_solver", spy)
+    # the whole model's first turn proves this fortnight's optimum: nothing is left to do
+    solution = solved(minimums_team(days=14), time_limit=4)
+    assert solution.objective == 0 and solution.status == "OPTIMAL" and windows == []
+    # with no time for that turn, the windows come next (a week first), then the whole model
+    monkeypatch.setattr(solve_module, "WHOLE_FIRST", 0.0)
+    solution = solved(minimums_team(days=14), time_limit=4)
+    assert solution.objective == 0 and solution.status == "OPTIMAL"
+    assert windows and windows[0] == (0, 7)

@@ -28,12 +28,13 @@ def test_a_shift_type_limit_counts_only_shifts_of_its_type():
     assert held == ["r/2027-01-04/early", "r/2027-01-04/late", "r/2027-01-05/early"]
 
 
-def minimums_team() -> Instance:
-    """Priced coverage, one engineer wanted a day for 6 days; alice and bob must each work at
-    least 3 days, in runs of at least 2 days."""
+def minimums_team(days: int = 6) -> Instance:
+    """Priced coverage, one engineer wanted a day for `days` days; alice and bob must each
+    work at least 3 days, in runs of at least 2 days."""
     rules = [{"rule": "shifts", "min": 3}, {"rule": "min_consecutive", "min": 2}]
     role = {"id": "staff", "understaff_weight": 100, "overstaff_weight": 1}
-    return team_instance([engineer("alice"), engineer("bob")], days=6, roles=[role], rules=rules)
+    return team_instance([engineer("alice"), engineer("bob")], days=days, roles=[role],
+                         rules=rules)
 
 
 def test_engineer_by_engineer_keeps_minimums_the_greedy_cannot_see():
