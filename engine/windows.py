@@ -11,7 +11,9 @@ their length; a sweep that gains nothing although every window was proven grows 
 unproven ends the search, and so would windows longer than LONGEST of the horizon: they are
 nearly the whole model, whose own search may as well have the time (and prove the optimum).
 On benchmark Instance8, from a schedule at 1493 that the whole model had not improved for
-13 s, windows of 10 days reached 1313 in 21 s (bench/README.md).
+13 s, windows of 10 days reached 1313 in 21 s; at 60 s, 6 of 10 runs ended within 1% of the
+optimum against 6 of 16 without windows, and 3 of 10 one shift short (1399 and above)
+against 10 of 16 (bench/README.md).
 """
 
 from __future__ import annotations
