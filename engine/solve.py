@@ -378,11 +378,26 @@ def _holding(run: TeamRun, keys: list[set[tuple[int, int, int]]], every_duty: bo
     `keys`; with `every_duty`, no other duty either (the schedule is then fixed), but on the
     shifts each team leaves open (`open_shifts`)."""
     model = run.model.model.clone()
+    on: list[int] = []
+    off: list[int] = []
     for i, (team, held) in enumerate(zip(run.model.teams, keys, strict=True)):
         left_open = open_shifts[i] if open_shifts is not None else set()
         for key, literal in team.vars.assign.items():
-            if (every_duty or key in held) and key[0] not in left_open:
-                model.add(model.get_bool_var_from_proto_index(literal.index) == (key in held))
+            if key[0] in left_open:
+                continue
+            if key in held:
+                on.append(literal.index)
+            elif every_duty:
+                off.append(literal.index)
+    # Two sums (all held on, none of the rest) that presolve turns into fixed values, written
+    # to the proto in bulk: one constraint per literal through the Python API took 2.4 s on
+    # benchmark Instance22 (182,000 literals) for every schedule the descent reported
+    for indices, total in ((on, len(on)), (off, 0)):
+        if indices:
+            held_sum = model.proto.constraints.add().linear
+            held_sum.vars.extend(indices)
+            held_sum.coeffs.extend([1] * len(indices))
+            held_sum.domain.extend([total, total])
     return model
 
 
