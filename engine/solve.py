@@ -349,6 +349,8 @@ def _warm_start(run: TeamRun, tracker: _Tracker,
                  for d, core in zip(run.datas, run.core, strict=True)]
         if all(keys is not None for keys in built):
             chosen = [keys or set() for keys in built]
+            if chosen == [set(keys) for keys in run.chosen]:
+                return  # reported and probed already (a probe took 6 s on Instance22)
             if part is None or not _probe(run, tracker, chosen, handlers_for(chosen)):
                 _probe(run, tracker, chosen, {})
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import itertools
 import time
 
 import pytest
@@ -225,3 +226,21 @@ def test_windows_get_more_time_when_the_whole_model_is_stuck(monkeypatch):
         solve_module._improve(run, SolveParameters(time_limit=10), 10.0, tracker)
         assert turns[0] == pytest.approx(10 * solve_module.WHOLE_FIRST)
         assert windows == [pytest.approx(share * (10 - turns[0]))]
+
+
+def test_the_descents_last_schedule_is_not_probed_twice(monkeypatch):
+    # Each schedule the descent reports is probed (completed into every variable) as it comes;
+    # its final schedule, when it is the one last reported, is not probed again (a probe of
+    # benchmark Instance22's model takes seconds).
+    probed: list[list[set]] = []
+    real_probe = solve_module._probe
+
+    def spy(run, tracker, chosen, handlers):
+        probed.append([set(keys) for keys in chosen])
+        return real_probe(run, tracker, chosen, handlers)
+
+    monkeypatch.setattr(solve_module, "_probe", spy)
+    solution = solved(minimums_team(), time_limit=4)
+    assert solution.objective == 0
+    descent = probed[2:]  # after the greedy's two attempts, which break a minimum
+    assert descent and all(a != b for a, b in itertools.pairwise(descent))
