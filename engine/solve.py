@@ -27,6 +27,7 @@ from .figures import incident_figures, team_figures
 from .lns import Found, reassign_engineers
 from .model import ComponentModel, components, hint_all
 from .sequential import coverage_is_priced, sequential_schedule
+from .submodel import Neighbourhoods, SubModel, Unsupported
 from .warmstart import greedy_handlers, greedy_schedule
 from .windows import Window, sweep_windows
 
@@ -62,6 +63,10 @@ WINDOW_SHARE = 0.5
 # the share changes nothing there (bench/README.md, session 15)
 STUCK = 0.01
 WINDOW_SHARE_STUCK = 0.8
+# A window's model frees the duties of its days and the auxiliaries (runs, weekends, slacks)
+# within this many constraints of them (submodel.py). On benchmark Instance8 one was enough
+# for every window to reach the value the whole model with holds reached; two leave a margin.
+REACH = 2
 
 STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -106,6 +111,9 @@ class TeamRun:
     hint: list[int] = field(default_factory=list)  # every variable's value in that schedule
     # per team, the (shift, role, engineer) triples the rosters' relaxation holds whole
     core: list[set[tuple[int, int, int]]] = field(default_factory=list)
+    # the model indexed to cut windows out of it (submodel.py), once the windows start; False
+    # where it has a constraint that cannot be cut (the windows then hold duties in a copy)
+    neighbourhoods: Neighbourhoods | bool | None = None
 
     @property
     def finished(self) -> bool:
@@ -413,25 +421,56 @@ def _holding(run: TeamRun, keys: list[set[tuple[int, int, int]]], every_duty: bo
 def _window_solver(run: TeamRun, params: SolveParameters, tracker: _Tracker
                    ) -> tuple[int, Callable[[int, int, float], Window]]:
     """The component's horizon in days, and a function that re-solves some of those days
-    with every other duty held as the best schedule has it (windows.py)."""
+    with every other duty held as the best schedule has it (windows.py): as a model of its
+    own (submodel.py), or where that cannot be cut, as a copy of the whole with holds."""
     first_day = min(shift.date for d in run.datas for shift in d.shifts)
     day_of = [[(shift.date - first_day).days for shift in d.shifts] for d in run.datas]
     horizon = max(day for days in day_of for day in days) + 1
+    if run.neighbourhoods is None:
+        duties = [lit.index for team in run.model.teams for lit in team.vars.assign.values()]
+        try:
+            run.neighbourhoods = Neighbourhoods(run.model.model, duties)
+        except Unsupported:
+            run.neighbourhoods = False
 
     def solve(first: int, days: int, seconds: float) -> Window:
         began, before = time.perf_counter(), run.objective
         left_open = [{s for s, day in enumerate(team_days) if (day - first) % horizon < days}
                      for team_days in day_of]
-        model = _holding(run, [set(chosen) for chosen in run.chosen], every_duty=True,
-                         open_shifts=left_open)
-        spent, status = _solve_team(run, params, seconds, tracker, first_only=False,
-                                    restricted=model)
+        if isinstance(run.neighbourhoods, Neighbourhoods):
+            seeds = [lit.index for team, shifts in zip(run.model.teams, left_open, strict=True)
+                     for key, lit in team.vars.assign.items() if key[0] in shifts]
+            window = run.neighbourhoods.cut(run.hint, seeds, REACH)
+            spent, status = _solve_part(run, params, window, seconds, tracker)
+        else:
+            model = _holding(run, [set(chosen) for chosen in run.chosen], every_duty=True,
+                             open_shifts=left_open)
+            spent, status = _solve_team(run, params, seconds, tracker, first_only=False,
+                                        restricted=model)
         improved = run.objective is not None and before is not None and run.objective < before
-        # the copy and its holds take time too (deterministic time counts the solver's alone)
+        # the cut or the copy takes time too (deterministic time counts the solver's alone)
         took = spent if params.deterministic else time.perf_counter() - began
         return Window(improved, status == "OPTIMAL", took)
 
     return horizon, solve
+
+
+def _solve_part(run: TeamRun, params: SolveParameters, part: SubModel, budget: float,
+                tracker: _Tracker) -> tuple[float, str]:
+    """CP-SAT on a sub-model cut from the component's (submodel.py) for `budget` seconds, its
+    best schedule kept if better. Returns the seconds spent and CP-SAT's status (of the
+    sub-model alone: it proves nothing of the whole)."""
+    solver = _solver(params, budget)
+    with _StopWatch(solver, tracker, run.objective is not None):
+        status = STATUS[solver.solve(part.model)]
+    if status in ("OPTIMAL", "FEASIBLE"):
+        with tracker.lock:
+            every = part.complete(run.hint, solver.response_proto.solution)
+            if _keep_values(run, every) and run.objective is not None:
+                tracker.solutions += 1
+                tracker.publish(run, run.chosen, run.objective)
+                tracker.report(run, run.objective, run.bound)
+    return (solver.deterministic_time if params.deterministic else solver.wall_time), status
 
 
 def _record(run: TeamRun, found: Found) -> bool:
@@ -444,7 +483,11 @@ def _record(run: TeamRun, found: Found) -> bool:
     """
     # every variable at once (one by one, 5,500 took 9 ms a schedule); only the model's own,
     # which a probe's clone shares (it adds constraints, never variables)
-    every = [int(v) for v in found.response_proto.solution][: run.model.size]
+    return _keep_values(run, [int(v) for v in found.response_proto.solution][: run.model.size])
+
+
+def _keep_values(run: TeamRun, every: list[int]) -> bool:
+    """_record, from every variable's value."""
     value = run.model.reader(every)
     values = [t.evaluate(value) for t in run.model.terms]
     objective = sum(t.weight * v for t, v in zip(run.model.terms, values, strict=True))
@@ -543,27 +586,9 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
     status."""
     model = run.model.model if restricted is None else restricted
     hint_all(model, run.hint)  # continue from the best schedule so far
-    solver = cp_model.CpSolver()
-    p = solver.parameters
-    p.num_workers = params.workers
-    if params.workers == 1:
-        p.linearization_level = 2  # as the max_lp worker below (one worker has no subsolvers)
-    elif params.workers <= 4:
-        # Few workers get only the default LP, which linearises little of this model; the
-        # max_lp worker's full relaxation gives a real bound (measured: bench/README.md).
-        p.subsolvers.extend(["max_lp", "default_lp", "core", "quick_restart"][: params.workers])
-    p.random_seed = params.seed
-    p.relative_gap_limit = params.relative_gap
-    if params.deterministic:
-        p.max_deterministic_time = budget
-        p.interleave_search = True
-        p.max_time_in_seconds = 1e6
-    else:
-        p.max_time_in_seconds = budget
-    p.stop_after_first_solution = first_only
-    # Stop requests (Ctrl-C in the CLI, DELETE in the API) arrive through should_stop, polled
-    # here; CP-SAT must not swallow SIGINT itself, or the other teams would still be solved.
-    p.catch_sigint_signal = False
+    solver = _solver(params, budget)
+    solver.parameters.relative_gap_limit = params.relative_gap
+    solver.parameters.stop_after_first_solution = first_only
     with _StopWatch(solver, tracker, run.objective is not None, halt):
         status = STATUS[solver.solve(model, _Callback(run, tracker, proves=restricted is None))]
     spent = solver.deterministic_time if params.deterministic else solver.wall_time
@@ -588,6 +613,31 @@ def _solve_team(run: TeamRun, params: SolveParameters, budget: float, tracker: _
         run.bound = max(run.bound, whole(solver.best_objective_bound))
     tracker.report(run, run.objective, run.bound)
     return spent, status
+
+
+def _solver(params: SolveParameters, budget: float) -> cp_model.CpSolver:
+    """A CP-SAT solver with the parameters asked for, for `budget` seconds (deterministic ones
+    when asked)."""
+    solver = cp_model.CpSolver()
+    p = solver.parameters
+    p.num_workers = params.workers
+    if params.workers == 1:
+        p.linearization_level = 2  # as the max_lp worker below (one worker has no subsolvers)
+    elif params.workers <= 4:
+        # Few workers get only the default LP, which linearises little of this model; the
+        # max_lp worker's full relaxation gives a real bound (measured: bench/README.md).
+        p.subsolvers.extend(["max_lp", "default_lp", "core", "quick_restart"][: params.workers])
+    p.random_seed = params.seed
+    if params.deterministic:
+        p.max_deterministic_time = budget
+        p.interleave_search = True
+        p.max_time_in_seconds = 1e6
+    else:
+        p.max_time_in_seconds = budget
+    # Stop requests (Ctrl-C in the CLI, DELETE in the API) arrive through should_stop, polled
+    # here; CP-SAT must not swallow SIGINT itself, or the other teams would still be solved.
+    p.catch_sigint_signal = False
+    return solver
 
 
 def _assemble(instance: Instance, params: SolveParameters, runs: list[TeamRun], started: float,

@@ -8,7 +8,7 @@ import time
 
 import pytest
 from engine_support import audited, engineer, solved, team_instance
-from rotasat.engine import columns, solve
+from rotasat.engine import columns, solve, submodel
 from rotasat.engine.data import build_team_data
 from rotasat.engine.model import ComponentModel
 from rotasat.models import Instance, SolveParameters
@@ -157,11 +157,18 @@ def test_priced_teams_search_their_relaxation_core_first(monkeypatch):
     assert calls == [False]
 
 
-def test_a_window_frees_its_days_and_holds_every_other_duty():
+@pytest.mark.parametrize("cut", [True, False], ids=["own model", "held copy"])
+def test_a_window_frees_its_days_and_holds_every_other_duty(monkeypatch, cut):
     # alice on all 14 days and bob on the first three: days 0-2 over-staffed, cost 3. Days 5-7
     # alone cannot mend that (bob's duties are held); days 13, 0, 1 and 2 (the window wraps
     # round the horizon's end) can: alice gives up days 0-2, cost 0, and every duty outside
-    # the window stays as it was.
+    # the window stays as it was. The same whether the window is cut out as a model of its
+    # own or, for a model with a constraint that cannot be cut, held in a copy of the whole.
+    if not cut:
+        def cannot_cut(self, model, decisions):
+            raise submodel.Unsupported("int_prod")
+
+        monkeypatch.setattr(submodel.Neighbourhoods, "__init__", cannot_cut)
     start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(3)}
     run, tracker = _minimums_run(start, days=14)
     assert run.objective == 3
@@ -176,6 +183,7 @@ def test_a_window_frees_its_days_and_holds_every_other_duty():
     assert ({key for key in run.chosen[0] if 3 <= key[0] <= 12}
             == {key for key in start if 3 <= key[0] <= 12})
     assert run.bound == 0 and run.status != "OPTIMAL"  # a window proves nothing of the whole
+    assert isinstance(run.neighbourhoods, submodel.Neighbourhoods) == cut
 
 
 def test_priced_teams_then_search_a_few_days_at_a_time(monkeypatch):
