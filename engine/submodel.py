@@ -32,29 +32,32 @@ from ortools.sat.python import cp_model_helper as cmh
 INT_MIN, INT_MAX = -(2**63), 2**63 - 1  # CP-SAT's infinite domain ends
 
 
-def _variable(ref: int) -> int:
-    return ref if ref >= 0 else -ref - 1
-
-
-def _literal_value(ref: int, values: Sequence[int]) -> int:
-    return values[ref] if ref >= 0 else 1 - values[-ref - 1]
-
-
 def _references(constraint: cp_model_pb2.ConstraintProto) -> list[int]:
-    """Every variable a constraint mentions (its enforcement literals too)."""
+    """Every literal or variable a constraint mentions (its enforcement literals too)."""
     kind = constraint.WhichOneof("constraint")
-    refs = list(constraint.enforcement_literal)
     if kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
-        refs += getattr(constraint, kind).literals
+        refs = list(getattr(constraint, kind).literals)
     elif kind == "linear":
-        refs += constraint.linear.vars
+        refs = list(constraint.linear.vars)
     elif kind == "lin_max":
-        refs += constraint.lin_max.target.vars
+        refs = list(constraint.lin_max.target.vars)
         for expression in constraint.lin_max.exprs:
             refs += expression.vars
     else:
         raise Unsupported(kind)
-    return [_variable(r) for r in refs]
+    refs += constraint.enforcement_literal
+    return refs
+
+
+def _gather(starts: NDArray[np.int64], data: NDArray[np.int64], ids: NDArray[np.int64]
+            ) -> NDArray[np.int64]:
+    """The rows `ids` of a table stored as `data` cut at `starts`, one after the other."""
+    low, lengths = starts[ids], starts[ids + 1] - starts[ids]
+    total = int(lengths.sum())
+    if total == 0:
+        return np.zeros(0, dtype=np.int64)
+    ends = np.cumsum(lengths)
+    return data[np.repeat(low - ends + lengths, lengths) + np.arange(total)]
 
 
 class Unsupported(ValueError):
@@ -98,27 +101,28 @@ class Neighbourhoods:
         size = len(proto.variables)
         self.decision = np.zeros(size, dtype=bool)
         self.decision[list(decisions)] = True
-        owners: list[NDArray[np.int64]] = []
-        members: list[NDArray[np.int64]] = []
-        for c, constraint in enumerate(proto.constraints):
-            refs = np.unique(np.asarray(_references(constraint), dtype=np.int64))
-            members.append(refs)
-            owners.append(np.full(len(refs), c, dtype=np.int64))
-        flat_vars = np.concatenate(members) if members else np.zeros(0, dtype=np.int64)
-        flat_owners = np.concatenate(owners) if owners else np.zeros(0, dtype=np.int64)
-        order = np.argsort(flat_vars, kind="stable")
-        self._by_variable = flat_owners[order]  # constraints, grouped by variable
-        self._starts = np.searchsorted(flat_vars[order], np.arange(size + 1))
-        self._members = members  # variables, per constraint
+        # every (constraint, variable) pair, then the table both ways: in bulk, since a numpy
+        # call per constraint took most of the 17 s that Instance22's index first cost
+        refs: list[int] = []
+        counts: list[int] = []
+        for constraint in proto.constraints:
+            mentioned = _references(constraint)
+            refs += mentioned
+            counts.append(len(mentioned))
+        flat = np.asarray(refs, dtype=np.int64)
+        flat = np.where(flat < 0, -flat - 1, flat)
+        pairs = np.unique(np.repeat(np.arange(len(counts), dtype=np.int64), counts) * size + flat)
+        owners, variables = pairs // size, pairs % size  # by constraint, then variable
+        self._members = variables
+        self._member_starts = np.searchsorted(owners, np.arange(len(counts) + 1))
+        order = np.argsort(variables, kind="stable")
+        self._by_variable = owners[order]
+        self._starts = np.searchsorted(variables[order], np.arange(size + 1))
         objective = proto.objective
         self._objective = dict(zip(objective.vars, objective.coeffs, strict=True))
 
     def _constraints_of(self, variables: NDArray[np.int64]) -> NDArray[np.int64]:
-        if len(variables) == 0:
-            return np.zeros(0, dtype=np.int64)
-        starts, ends = self._starts[variables], self._starts[variables + 1]
-        pieces = [self._by_variable[s:e] for s, e in zip(starts, ends, strict=True)]
-        return np.unique(np.concatenate(pieces))
+        return np.unique(_gather(self._starts, self._by_variable, variables))
 
     def free_variables(self, seeds: Iterable[int], reach: int) -> NDArray[np.int64]:
         """The seeds and the auxiliaries within `reach` constraints of them, sorted."""
@@ -129,7 +133,7 @@ class Neighbourhoods:
             touched = self._constraints_of(frontier)
             if len(touched) == 0:
                 break
-            near = np.unique(np.concatenate([self._members[c] for c in touched]))
+            near = np.unique(_gather(self._member_starts, self._members, touched))
             near = near[~free[near] & ~self.decision[near]]
             free[near] = True
             frontier = near
@@ -141,13 +145,14 @@ class Neighbourhoods:
         hinted with `values`."""
         free = self.free_variables(seeds, reach)
         local = {int(v): i for i, v in enumerate(free)}
-        sub = cp_model.CpModel()
-        target = sub.proto
+        position = np.full(len(self.decision), -1, dtype=np.int64)  # local, for numpy
+        position[free] = np.arange(len(free))
+        cut = _Cut(values, local, position)
+        target = cut.model.proto
         for v in free:
-            variable = target.variables.add()
-            variable.domain.extend(self.proto.variables[int(v)].domain)
+            target.variables.add().domain.extend(self.proto.variables[int(v)].domain)
         for c in self._constraints_of(free):
-            _substitute(self.proto.constraints[int(c)], values, local, target)
+            cut.add(self.proto.constraints[int(c)])
         objective = [(local[v], coefficient) for v, coefficient in self._objective.items()
                      if v in local]
         if objective:
@@ -156,7 +161,7 @@ class Neighbourhoods:
         hint = target.solution_hint
         hint.vars.extend(range(len(free)))
         hint.values.extend([int(values[int(v)]) for v in free])
-        return SubModel(sub, free)
+        return SubModel(cut.model, free)
 
 
 def _shift(domain: Sequence[int], by: int) -> list[int]:
@@ -165,79 +170,115 @@ def _shift(domain: Sequence[int], by: int) -> list[int]:
             for d in domain]
 
 
-def _substitute(constraint: cp_model_pb2.ConstraintProto, values: Sequence[int],
-                local: dict[int, int], target: cmh.CpModelProto) -> None:
-    """Add `constraint` to `target` with every variable outside `local` replaced by its value;
-    nothing when it then holds whatever the free variables do."""
+class _Cut:
+    """A sub-model being written: constraints added with every variable outside `local` (the
+    whole model's index -> the sub-model's) replaced by its value."""
 
-    def rename(ref: int) -> int:
-        v = local[_variable(ref)]
-        return v if ref >= 0 else -v - 1
+    LONG = 32  # linear constraints longer than this are substituted with numpy
 
-    def is_free(ref: int) -> bool:
-        return _variable(ref) in local
+    def __init__(self, values: Sequence[int], local: dict[int, int],
+                 position: NDArray[np.int64]) -> None:
+        self.values, self.local, self.position = values, local, position
+        self.array = np.asarray(values, dtype=np.int64)
+        self.model = cp_model.CpModel()
 
-    enforcement = []
-    for ref in constraint.enforcement_literal:
-        if is_free(ref):
-            enforcement.append(rename(ref))
-        elif not _literal_value(ref, values):
+    def _literals(self, refs: Iterable[int]) -> tuple[list[int], int, int]:
+        """The free literals renamed, and how many fixed ones are true and false."""
+        local, values = self.local, self.values
+        free: list[int] = []
+        true = false = 0
+        for ref in refs:
+            v = ref if ref >= 0 else -ref - 1
+            i = local.get(v)
+            if i is not None:
+                free.append(i if ref >= 0 else -i - 1)
+            elif values[v] == (1 if ref >= 0 else 0):
+                true += 1
+            else:
+                false += 1
+        return free, true, false
+
+    def add(self, constraint: cp_model_pb2.ConstraintProto) -> None:
+        """Add `constraint`; nothing when it holds whatever the free variables do."""
+        enforcement, _, off = self._literals(constraint.enforcement_literal)
+        if off:
             return  # enforced by a literal that stays false
-    kind = constraint.WhichOneof("constraint")
+        kind = constraint.WhichOneof("constraint")
+        target = self.model.proto
 
-    def add() -> cmh.ConstraintProto:
-        new = target.constraints.add()
-        new.enforcement_literal.extend(enforcement)
-        return new
+        def add() -> cmh.ConstraintProto:
+            new = target.constraints.add()
+            if enforcement:
+                new.enforcement_literal.extend(enforcement)
+            return new
 
-    if kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
-        literals = getattr(constraint, kind).literals
-        free = [rename(r) for r in literals if is_free(r)]
-        fixed_true = sum(_literal_value(r, values) for r in literals if not is_free(r))
-        fixed_false = sum(1 - _literal_value(r, values) for r in literals if not is_free(r))
-        if kind == "bool_or":
-            if not fixed_true:
-                add().bool_or.literals.extend(free)
-        elif kind == "bool_and":
-            if fixed_false:  # the enforcement cannot hold
-                target.constraints.add().bool_or.literals.extend([-r - 1 for r in enforcement])
+        if kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
+            free, true, false = self._literals(getattr(constraint, kind).literals)
+            if kind == "bool_or":
+                if not true:
+                    add().bool_or.literals.extend(free)
+            elif kind == "bool_and":
+                if false:  # the enforcement cannot hold
+                    target.constraints.add().bool_or.literals.extend(
+                        [-r - 1 for r in enforcement])
+                elif free:
+                    add().bool_and.literals.extend(free)
+            elif true:  # at most one or exactly one, taken already: every free one is off
+                if free:
+                    add().bool_and.literals.extend([-r - 1 for r in free])
             elif free:
-                add().bool_and.literals.extend(free)
-        elif fixed_true:  # at most one or exactly one, taken already: every free one is off
-            if free:
-                add().bool_and.literals.extend([-r - 1 for r in free])
-        elif free:
-            getattr(add(), kind).literals.extend(free)
-        return
-    if kind == "linear":
-        linear = constraint.linear
-        constant = sum(k * values[v] for v, k in zip(linear.vars, linear.coeffs, strict=True)
-                       if v not in local)
-        terms = [(local[v], k) for v, k in zip(linear.vars, linear.coeffs, strict=True)
-                 if v in local]
-        if terms:
-            new = add().linear
-            new.vars.extend([v for v, _ in terms])
-            new.coeffs.extend([k for _, k in terms])
-            new.domain.extend(_shift(linear.domain, -constant))
-        return
-    if kind == "lin_max":
-        new_max = add().lin_max
-        _expression(constraint.lin_max.target, values, local, new_max.target)
-        for expression in constraint.lin_max.exprs:
-            _expression(expression, values, local, new_max.exprs.add())
-        return
-    raise Unsupported(kind)
-
-
-def _expression(expression: cp_model_pb2.LinearExpressionProto, values: Sequence[int],
-                local: dict[int, int], into: cmh.LinearExpressionProto
-                ) -> None:
-    offset = expression.offset
-    for v, k in zip(expression.vars, expression.coeffs, strict=True):
-        if v in local:
-            into.vars.append(local[v])
-            into.coeffs.append(k)
+                getattr(add(), kind).literals.extend(free)
+        elif kind == "linear":
+            linear = constraint.linear
+            variables, coefficients, constant = self._expression(linear.vars, linear.coeffs)
+            if variables:
+                new = add().linear
+                new.vars.extend(variables)
+                new.coeffs.extend(coefficients)
+                new.domain.extend(_shift(linear.domain, -constant))
+        elif kind == "lin_max":
+            lin_max = constraint.lin_max
+            target_sum = self._expression(lin_max.target.vars, lin_max.target.coeffs)
+            free_sums, fixed_max = [], None
+            for expression in lin_max.exprs:
+                variables, coefficients, constant = self._expression(expression.vars,
+                                                                     expression.coeffs)
+                if variables:
+                    free_sums.append((variables, coefficients, constant + expression.offset))
+                elif fixed_max is None or constant + expression.offset > fixed_max:
+                    fixed_max = constant + expression.offset
+            if fixed_max is not None:  # the fixed ones as one: a cut of Instance22 has 3,100
+                free_sums.append(([], [], fixed_max))  # maxima of 10 to 20 sums, most fixed
+            new_max = add().lin_max
+            into_sums = [new_max.target] + [new_max.exprs.add() for _ in free_sums]
+            sums = [(*target_sum[:2], target_sum[2] + lin_max.target.offset), *free_sums]
+            for into, (variables, coefficients, constant) in zip(into_sums, sums, strict=True):
+                if variables:
+                    into.vars.extend(variables)
+                    into.coeffs.extend(coefficients)
+                into.offset = constant
         else:
-            offset += k * values[v]
-    into.offset = offset
+            raise Unsupported(kind)
+
+    def _expression(self, variables: Sequence[int], coefficients: Sequence[int]
+                    ) -> tuple[list[int], list[int], int]:
+        """A linear sum's free variables renamed, their coefficients, and the fixed part."""
+        if len(variables) > self.LONG:
+            ids = np.asarray(variables, dtype=np.int64)
+            weights = np.asarray(coefficients, dtype=np.int64)
+            at = self.position[ids]
+            fixed = at < 0
+            return (at[~fixed].tolist(), weights[~fixed].tolist(),
+                    int(weights[fixed] @ self.array[ids[fixed]]))
+        local, values = self.local, self.values
+        kept: list[int] = []
+        kept_coefficients: list[int] = []
+        constant = 0
+        for v, k in zip(variables, coefficients, strict=True):
+            i = local.get(v)
+            if i is None:
+                constant += k * values[v]
+            else:
+                kept.append(i)
+                kept_coefficients.append(k)
+        return kept, kept_coefficients, constant
