@@ -53,16 +53,13 @@ CORE_SHARE = 0.1
 # whole model has the rest (to prove what it can). The whole model goes first because its
 # search does better from the descent's schedule than from the windows': on Instance5 at 60 s
 # it went from 1239 to 1145-1147 in three runs of three, after 3 s of windows (1238) to 1233,
-# 1238 and 1158.
+# 1238 and 1158. Since windows are models of their own (submodel.py), they gain more per
+# second than the whole model: on Instance20, from the same schedule (8444) for 150 s, 6586
+# and 6468 (seeds 0, 1) with 0.8 against 6752 and 6681 with 0.5 (bench/README.md, session 16).
+# On Instance4 and 5 the windows end by themselves within seconds (every one proven, none
+# gaining), so the share changes nothing there.
 WHOLE_FIRST = 0.2
-WINDOW_SHARE = 0.5
-# When that first turn gains less than STUCK of the cost, the whole model's search is stuck
-# and the windows get WINDOW_SHARE_STUCK of what is left instead: on Instance8 (120 s runs on
-# a machine at half its usual speed, seeds 0 to 5) 4 of 6 ended within 1% against 2 of 6.
-# On Instance5 the windows end by themselves within 4 s (every one proven, none gaining), so
-# the share changes nothing there (bench/README.md, session 15)
-STUCK = 0.01
-WINDOW_SHARE_STUCK = 0.8
+WINDOW_SHARE = 0.8
 # A window's model frees the duties of its days and the auxiliaries (runs, weekends, slacks)
 # within this many constraints of them (submodel.py). On benchmark Instance8 one was enough
 # for every window to reach the value the whole model with holds reached; two leave a margin.
@@ -514,8 +511,7 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
     worker, one after the other (LNS_SHARE of the budget first). Teams whose coverage is priced
     have had their engineer-by-engineer descent already (sequential.py): CP-SAT alone, within
     their relaxation's core first (CORE_SHARE), then the whole model (WHOLE_FIRST), a few days
-    at a time (WINDOW_SHARE, or WINDOW_SHARE_STUCK when the whole model gained little) and the
-    whole model again."""
+    at a time (WINDOW_SHARE) and the whole model again."""
     if run.objective is None or all(coverage_is_priced(d) for d in run.datas):
         # what the best schedule and the relaxation's core both hold (none without a core)
         kept = ([set(chosen) & core for chosen, core in zip(run.chosen, run.core, strict=True)]
@@ -524,14 +520,11 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
             budget -= _solve_team(run, params, CORE_SHARE * budget, tracker, first_only=False,
                                   restricted=_holding(run, kept, every_duty=False))[0]
         if run.objective is not None:
-            before = run.objective
             budget -= _solve_team(run, params, WHOLE_FIRST * budget, tracker,
                                   first_only=False)[0]
-            stuck = run.objective is not None and before - run.objective < STUCK * before
             if not run.finished and not tracker.should_stop():
                 horizon, solve_window = _window_solver(run, params, tracker)
-                share = WINDOW_SHARE_STUCK if stuck else WINDOW_SHARE
-                budget -= sweep_windows(horizon, solve_window, share * budget,
+                budget -= sweep_windows(horizon, solve_window, WINDOW_SHARE * budget,
                                         tracker.should_stop)
         if not run.finished:
             _solve_team(run, params, max(0.05, budget), tracker, first_only=False)

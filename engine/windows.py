@@ -5,11 +5,12 @@ moving several engineers' duties around those days at once, which neither the de
 engineer at a time, sequential.py) nor CP-SAT's own neighbourhoods (random variables and
 constraints) do. Here every duty outside a window of consecutive days is held as the best
 schedule has it, and CP-SAT finds the best schedule within the window, most often proven in a
-fraction of a second. Windows sweep the horizon (wrapping round its end) in steps of a third of
-their length; a sweep that gains nothing although every window was proven grows them by half
-(they were too small to hold a better schedule), one that gains nothing with windows left
-unproven ends the search, and so would windows longer than LONGEST of the horizon: they are
-nearly the whole model, whose own search may as well have the time (and prove the optimum).
+fraction of a second; each window is a model of its own, cut out of the whole (submodel.py).
+Windows sweep the horizon (wrapping round its end) in steps of a third of their length; a sweep
+that gains nothing although every window was proven grows them by half (they were too small to
+hold a better schedule), one that gains nothing with windows left unproven ends the search, and
+so would windows longer than LONGEST of the horizon: they are nearly the whole model, whose own
+search may as well have the time (and prove the optimum).
 On benchmark Instance8, from a schedule at 1493 that the whole model had not improved for
 13 s, windows of 10 days reached 1313 in 21 s; at 60 s, 6 of 10 runs ended within 1% of the
 optimum against 6 of 16 without windows, and 3 of 10 one shift short (1399 and above)

@@ -210,30 +210,26 @@ def test_priced_teams_then_search_a_few_days_at_a_time(monkeypatch):
     assert windows and windows[0] == (0, 7)
 
 
-def test_windows_get_more_time_when_the_whole_model_is_stuck(monkeypatch):
-    # The whole model's first turn (WHOLE_FIRST of 10 s: 2 s) gains nothing, so the windows get
-    # WINDOW_SHARE_STUCK of the 8 s left; or it gains 10%, and they get WINDOW_SHARE. Its
-    # search is stood in for; the decision is the real one.
+def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monkeypatch):
+    # Of 10 s: the whole model's first turn WHOLE_FIRST (2 s), the windows WINDOW_SHARE of the
+    # 8 s left, and the whole model again whatever the windows did not spend (here they spend
+    # 1 s of their 6.4: 7 s). The searches are stood in for; the shares are the real ones.
     windows: list[float] = []
     monkeypatch.setattr(solve_module, "sweep_windows",
-                        lambda horizon, solve_window, budget, stop: windows.append(budget) or 0.0)
-    for gain, share in ((0.0, solve_module.WINDOW_SHARE_STUCK), (0.1, solve_module.WINDOW_SHARE)):
-        turns: list[float] = []
+                        lambda horizon, solve_window, budget, stop: windows.append(budget) or 1.0)
+    turns: list[float] = []
 
-        def whole_model(run, params, budget, tracker, first_only, halt=None, restricted=None,
-                        gain=gain, turns=turns):
-            if not turns:
-                run.objective = round(run.objective * (1 - gain))
-            turns.append(budget)
-            return budget, "FEASIBLE"
+    def whole_model(run, params, budget, tracker, first_only, halt=None, restricted=None):
+        turns.append(budget)
+        return budget, "FEASIBLE"
 
-        start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(6)}
-        run, tracker = _minimums_run(start, days=14)
-        windows.clear()
-        monkeypatch.setattr(solve_module, "_solve_team", whole_model)
-        solve_module._improve(run, SolveParameters(time_limit=10), 10.0, tracker)
-        assert turns[0] == pytest.approx(10 * solve_module.WHOLE_FIRST)
-        assert windows == [pytest.approx(share * (10 - turns[0]))]
+    start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(6)}
+    run, tracker = _minimums_run(start, days=14)
+    monkeypatch.setattr(solve_module, "_solve_team", whole_model)
+    solve_module._improve(run, SolveParameters(time_limit=10), 10.0, tracker)
+    first = 10 * solve_module.WHOLE_FIRST
+    assert turns == [pytest.approx(first), pytest.approx(10 - first - 1.0)]
+    assert windows == [pytest.approx(solve_module.WINDOW_SHARE * (10 - first))]
 
 
 def test_the_descents_last_schedule_is_not_probed_twice(monkeypatch):
