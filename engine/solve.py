@@ -423,15 +423,15 @@ def _window_solver(run: TeamRun, params: SolveParameters, tracker: _Tracker
     first_day = min(shift.date for d in run.datas for shift in d.shifts)
     day_of = [[(shift.date - first_day).days for shift in d.shifts] for d in run.datas]
     horizon = max(day for days in day_of for day in days) + 1
-    if run.neighbourhoods is None:
-        duties = [lit.index for team in run.model.teams for lit in team.vars.assign.values()]
-        try:
-            run.neighbourhoods = Neighbourhoods(run.model.model, duties)
-        except Unsupported:
-            run.neighbourhoods = False
 
     def solve(first: int, days: int, seconds: float) -> Window:
         began, before = time.perf_counter(), run.objective
+        if run.neighbourhoods is None:  # in the first window's time (7 s on Instance22)
+            duties = [lit.index for team in run.model.teams for lit in team.vars.assign.values()]
+            try:
+                run.neighbourhoods = Neighbourhoods(run.model.model, duties)
+            except Unsupported:
+                run.neighbourhoods = False
         left_open = [{s for s, day in enumerate(team_days) if (day - first) % horizon < days}
                      for team_days in day_of]
         if isinstance(run.neighbourhoods, Neighbourhoods):

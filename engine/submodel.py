@@ -75,7 +75,7 @@ class SubModel:
         """Every variable's value: `values` with the free ones replaced by `found`."""
         every = np.asarray(values, dtype=np.int64).copy()
         every[self.free] = np.asarray(found, dtype=np.int64)[: len(self.free)]
-        return [int(v) for v in every]
+        return every.tolist()
 
 
 class Neighbourhoods:
