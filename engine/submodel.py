@@ -170,6 +170,11 @@ def _shift(domain: Sequence[int], by: int) -> list[int]:
             for d in domain]
 
 
+def _within(domain: Sequence[int], value: int) -> bool:
+    """Is `value` in a domain given as its intervals' ends, one after the other?"""
+    return any(low <= value <= high for low, high in zip(domain[::2], domain[1::2], strict=True))
+
+
 class _Cut:
     """A sub-model being written: constraints added with every variable outside `local` (the
     whole model's index -> the sub-model's) replaced by its value."""
@@ -199,7 +204,8 @@ class _Cut:
         return free, true, false
 
     def add(self, constraint: cp_model_pb2.ConstraintProto) -> None:
-        """Add `constraint`; nothing when it holds whatever the free variables do."""
+        """Add `constraint`; nothing when it holds whatever the free variables do. One whose
+        body is all fixed and broken becomes a clause that some enforcement literal is off."""
         enforcement, _, off = self._literals(constraint.enforcement_literal)
         if off:
             return  # enforced by a literal that stays false
@@ -212,17 +218,23 @@ class _Cut:
                 new.enforcement_literal.extend(enforcement)
             return new
 
+        def broken() -> None:  # the body fails whatever the free variables do
+            target.constraints.add().bool_or.literals.extend([-r - 1 for r in enforcement])
+
         if kind in ("bool_or", "bool_and", "at_most_one", "exactly_one"):
             free, true, false = self._literals(getattr(constraint, kind).literals)
             if kind == "bool_or":
-                if not true:
+                if free and not true:
                     add().bool_or.literals.extend(free)
+                elif not true:
+                    broken()
             elif kind == "bool_and":
-                if false:  # the enforcement cannot hold
-                    target.constraints.add().bool_or.literals.extend(
-                        [-r - 1 for r in enforcement])
+                if false:
+                    broken()
                 elif free:
                     add().bool_and.literals.extend(free)
+            elif true > 1 or (kind == "exactly_one" and not true and not free):
+                broken()
             elif true:  # at most one or exactly one, taken already: every free one is off
                 if free:
                     add().bool_and.literals.extend([-r - 1 for r in free])
@@ -236,6 +248,8 @@ class _Cut:
                 new.vars.extend(variables)
                 new.coeffs.extend(coefficients)
                 new.domain.extend(_shift(linear.domain, -constant))
+            elif not _within(linear.domain, constant):
+                broken()
         elif kind == "lin_max":
             lin_max = constraint.lin_max
             target_sum = self._expression(lin_max.target.vars, lin_max.target.coeffs)
@@ -247,6 +261,10 @@ class _Cut:
                     free_sums.append((variables, coefficients, constant + expression.offset))
                 elif fixed_max is None or constant + expression.offset > fixed_max:
                     fixed_max = constant + expression.offset
+            if not target_sum[0] and not free_sums:  # all fixed
+                if target_sum[2] + lin_max.target.offset != fixed_max:
+                    broken()
+                return
             if fixed_max is not None:  # the fixed ones as one: a cut of Instance22 has 3,100
                 free_sums.append(([], [], fixed_max))  # maxima of 10 to 20 sums, most fixed
             new_max = add().lin_max

@@ -39,18 +39,15 @@ def _random_model(draw: Draw) -> tuple[cp_model.CpModel, int, list[int]]:
         elif kind == "and":
             ct = model.add_bool_and(literals)
         elif kind == "at_most_one":
-            model.add_at_most_one({lit.index: lit for lit in literals}.values())
-            continue
+            ct = model.add_at_most_one({lit.index: lit for lit in literals}.values())
         elif kind == "exactly_one":
-            model.add_exactly_one({lit.index: lit for lit in literals}.values())
-            continue
+            ct = model.add_exactly_one({lit.index: lit for lit in literals}.values())
         elif kind == "linear":
             a = aux[draw(st.integers(0, len(aux) - 1))]
             ct = model.add(sum(literals) - a <= draw(st.integers(-1, 2)))
         else:
-            model.add_max_equality(aux[draw(st.integers(0, len(aux) - 1))],
-                                   [2 * lit for lit in literals])
-            continue
+            ct = model.add_max_equality(aux[draw(st.integers(0, len(aux) - 1))],
+                                        [2 * lit for lit in literals])
         if draw(st.booleans()):
             ct.only_enforce_if(literal())
     model.minimize(sum(draw(st.integers(-3, 3)) * v for v in x) + sum(aux))
@@ -142,6 +139,32 @@ def test_auxiliaries_follow_their_duties_within_reach() -> None:
     every = sub.complete(values, [int(v) for v in solver.response_proto.solution])
     assert every[slack.index] == 0 and every[works[1].index] == 0
     assert every[:2] == [1, 0] and every[4:6] == [1, 0]  # days 0 and 2 untouched
+
+
+@pytest.mark.parametrize("kind", ["bool_or", "at_most_one", "exactly_one", "linear", "max"])
+def test_a_broken_body_keeps_its_enforcement_off(kind: str) -> None:
+    # x and y stay as they are (x on, y off or both on); only e is free, and the objective
+    # wants it on. The constraint's body fails with those values, so e must stay off.
+    model = cp_model.CpModel()
+    x, y, e = (model.new_bool_var(name) for name in "xye")
+    a = model.new_int_var(0, 3, "a")
+    values = [1, 0, 0, 0]
+    if kind == "bool_or":
+        ct = model.add_bool_or([x.Not(), y])
+    elif kind == "at_most_one":
+        ct, values = model.add_at_most_one([x, y]), [1, 1, 0, 0]
+    elif kind == "exactly_one":
+        ct, values = model.add_exactly_one([x, y]), [1, 1, 0, 0]
+    elif kind == "linear":
+        ct = model.add(x + y == 2)
+    else:
+        ct = model.add_max_equality(a, [2 * x, y])  # a stays 0, the maximum is 2
+    ct.only_enforce_if(e)
+    model.minimize(-e)
+    sub = Neighbourhoods(model, [x.index, y.index, e.index]).cut(values, [e.index], 0)
+    solver = cp_model.CpSolver()
+    assert solver.solve(sub.model) == cp_model.OPTIMAL
+    assert sub.complete(values, list(solver.response_proto.solution))[e.index] == 0
 
 
 def test_a_constraint_it_cannot_cut_is_said_up_front() -> None:
