@@ -2,7 +2,7 @@
 
 Re-solving a neighbourhood (a window of days) by adding holds to a copy of the whole model
 makes CP-SAT load and presolve every variable each time: on benchmark Instance22 (190,071
-variables, 664,000 constraints) that took 5 to 6 s a window, whatever its size. Here the model is
+variables, 667,000 constraints) that took 5 to 6 s a window, whatever its size. Here the model is
 indexed once (which constraints each variable appears in), and a neighbourhood becomes a model
 of its own: its free variables, every constraint that mentions one of them with the fixed
 variables' values substituted in, and the objective's free part. Every constraint that mentions
@@ -86,7 +86,7 @@ class Neighbourhoods:
     """
 
     def __init__(self, model: cp_model.CpModel, decisions: Iterable[int]) -> None:
-        # The proto through protobuf's own parser: reading 664,000 constraints field by field
+        # The proto through protobuf's own parser: reading 667,000 constraints field by field
         # through the model's live proto was twice as slow
         handle, path = tempfile.mkstemp(suffix=".pb")
         os.close(handle)
