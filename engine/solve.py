@@ -29,7 +29,7 @@ from .model import ComponentModel, components, hint_all
 from .sequential import coverage_is_priced, sequential_schedule
 from .submodel import Neighbourhoods, SubModel, Unsupported
 from .warmstart import greedy_handlers, greedy_schedule
-from .windows import Window, sweep_windows
+from .windows import Window, WindowSolver, sweep_windows
 
 # At most this share of the time limit goes to building a first schedule engineer by engineer
 # and improving it there (sequential.py), when neither the initial nor the greedy schedule keeps
@@ -387,17 +387,20 @@ def _probe(run: TeamRun, tracker: _Tracker, chosen: list[set[tuple[int, int, int
 
 
 def _holding(run: TeamRun, keys: list[set[tuple[int, int, int]]], every_duty: bool,
-             open_shifts: list[set[int]] | None = None) -> cp_model.CpModel:
+             open_shifts: list[set[int]] | None = None,
+             open_engineers: list[set[int]] | None = None) -> cp_model.CpModel:
     """A copy of the component's model in which each team holds its (shift, role, engineer)
     `keys`; with `every_duty`, no other duty either (the schedule is then fixed), but on the
-    shifts each team leaves open (`open_shifts`)."""
+    shifts each team leaves open (`open_shifts`), for its engineers `open_engineers` (all
+    when None)."""
     model = run.model.model.clone()
     on: list[int] = []
     off: list[int] = []
     for i, (team, held) in enumerate(zip(run.model.teams, keys, strict=True)):
         left_open = open_shifts[i] if open_shifts is not None else set()
+        engineers = open_engineers[i] if open_engineers is not None else None
         for key, literal in team.vars.assign.items():
-            if key[0] in left_open:
+            if key[0] in left_open and (engineers is None or key[2] in engineers):
                 continue
             if key in held:
                 on.append(literal.index)
@@ -416,15 +419,17 @@ def _holding(run: TeamRun, keys: list[set[tuple[int, int, int]]], every_duty: bo
 
 
 def _window_solver(run: TeamRun, params: SolveParameters, tracker: _Tracker
-                   ) -> tuple[int, Callable[[int, int, float], Window]]:
-    """The component's horizon in days, and a function that re-solves some of those days
-    with every other duty held as the best schedule has it (windows.py): as a model of its
-    own (submodel.py), or where that cannot be cut, as a copy of the whole with holds."""
+                   ) -> tuple[int, int, WindowSolver]:
+    """The component's horizon in days, its number of engineers, and a function that
+    re-solves some of those days for some of those engineers (by position, teams in order)
+    with every other duty held as the best schedule has it (windows.py): as a model of its own
+    (submodel.py), or where that cannot be cut, as a copy of the whole with holds."""
     first_day = min(shift.date for d in run.datas for shift in d.shifts)
     day_of = [[(shift.date - first_day).days for shift in d.shifts] for d in run.datas]
     horizon = max(day for days in day_of for day in days) + 1
+    positions = [(i, e) for i, d in enumerate(run.datas) for e in range(len(d.engineers))]
 
-    def solve(first: int, days: int, seconds: float) -> Window:
+    def solve(first: int, days: int, group: frozenset[int] | None, seconds: float) -> Window:
         began, before = time.perf_counter(), run.objective
         if run.neighbourhoods is None:  # in the first window's time (7 s on Instance22)
             duties = [lit.index for team in run.model.teams for lit in team.vars.assign.values()]
@@ -434,14 +439,19 @@ def _window_solver(run: TeamRun, params: SolveParameters, tracker: _Tracker
                 run.neighbourhoods = False
         left_open = [{s for s, day in enumerate(team_days) if (day - first) % horizon < days}
                      for team_days in day_of]
+        who = ([set(range(len(d.engineers))) for d in run.datas] if group is None else
+               [{e for p, (i, e) in enumerate(positions) if p in group and i == t}
+                for t in range(len(run.datas))])
         if isinstance(run.neighbourhoods, Neighbourhoods):
-            seeds = [lit.index for team, shifts in zip(run.model.teams, left_open, strict=True)
-                     for key, lit in team.vars.assign.items() if key[0] in shifts]
+            seeds = [lit.index for team, shifts, engineers in zip(run.model.teams, left_open, who,
+                                                                  strict=True)
+                     for key, lit in team.vars.assign.items()
+                     if key[0] in shifts and key[2] in engineers]
             window = run.neighbourhoods.cut(run.hint, seeds, REACH)
             spent, status = _solve_part(run, params, window, seconds, tracker)
         else:
             model = _holding(run, [set(chosen) for chosen in run.chosen], every_duty=True,
-                             open_shifts=left_open)
+                             open_shifts=left_open, open_engineers=who)
             spent, status = _solve_team(run, params, seconds, tracker, first_only=False,
                                         restricted=model)
         improved = run.objective is not None and before is not None and run.objective < before
@@ -449,7 +459,7 @@ def _window_solver(run: TeamRun, params: SolveParameters, tracker: _Tracker
         took = spent if params.deterministic else time.perf_counter() - began
         return Window(improved, status == "OPTIMAL", took)
 
-    return horizon, solve
+    return horizon, len(positions), solve
 
 
 def _solve_part(run: TeamRun, params: SolveParameters, part: SubModel, budget: float,
@@ -534,9 +544,9 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
             budget -= _solve_team(run, params, WHOLE_FIRST * budget, tracker,
                                   first_only=False)[0]
             if not run.finished and not tracker.should_stop():
-                horizon, solve_window = _window_solver(run, params, tracker)
-                budget -= sweep_windows(horizon, solve_window, WINDOW_SHARE * budget,
-                                        tracker.should_stop)
+                horizon, engineers, solve_window = _window_solver(run, params, tracker)
+                budget -= sweep_windows(horizon, engineers, solve_window, WINDOW_SHARE * budget,
+                                        tracker.should_stop, params.seed)
         if not run.finished:
             _solve_team(run, params, max(0.05, budget), tracker, first_only=False)
         return

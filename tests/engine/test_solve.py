@@ -134,10 +134,10 @@ def test_priced_teams_search_their_relaxation_core_first(monkeypatch):
     calls: list[bool] = []  # each CP-SAT search: restricted to some schedules or not
     real_holding, real_solve = solve_module._holding, solve_module._solve_team
 
-    def holding(run, keys, every_duty, open_shifts=None):
+    def holding(run, keys, every_duty, open_shifts=None, open_engineers=None):
         if not every_duty:  # the core search: what the schedule and the relaxation's core hold
             assert keys[0] and keys[0] <= set(run.chosen[0]) and keys[0] <= run.core[0]
-        return real_holding(run, keys, every_duty, open_shifts)
+        return real_holding(run, keys, every_duty, open_shifts, open_engineers)
 
     def spy(run, params, budget, tracker, first_only, halt=None, restricted=None):
         calls.append(restricted is not None)
@@ -161,9 +161,10 @@ def test_priced_teams_search_their_relaxation_core_first(monkeypatch):
 def test_a_window_frees_its_days_and_holds_every_other_duty(monkeypatch, cut):
     # alice on all 14 days and bob on the first three: days 0-2 over-staffed, cost 3. Days 5-7
     # alone cannot mend that (bob's duties are held); days 13, 0, 1 and 2 (the window wraps
-    # round the horizon's end) can: alice gives up days 0-2, cost 0, and every duty outside
-    # the window stays as it was. The same whether the window is cut out as a model of its
-    # own or, for a model with a constraint that cannot be cut, held in a copy of the whole.
+    # round the horizon's end) can, but not for bob alone (he must work 3 days in runs of 2,
+    # and alice holds every day): alice gives up days 0-2, cost 0, and every duty outside the
+    # window, and bob's, stays as it was. The same whether the window is cut out as a model of
+    # its own or, for a model with a constraint that cannot be cut, held in a copy of the whole.
     if not cut:
         def cannot_cut(self, model, decisions):
             raise submodel.Unsupported("int_prod")
@@ -172,16 +173,17 @@ def test_a_window_frees_its_days_and_holds_every_other_duty(monkeypatch, cut):
     start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(3)}
     run, tracker = _minimums_run(start, days=14)
     assert run.objective == 3
-    horizon, solve_window = solve_module._window_solver(run, SolveParameters(time_limit=5),
-                                                        tracker)
-    assert horizon == 14
-    window = solve_window(5, 3, 5.0)
-    assert not window.improved and window.proven and run.objective == 3
-    assert set(run.chosen[0]) == start
-    window = solve_window(13, 4, 5.0)
+    horizon, engineers, solve_window = solve_module._window_solver(
+        run, SolveParameters(time_limit=5), tracker)
+    assert (horizon, engineers) == (14, 2)
+    for first, days, group in ((5, 3, None), (13, 4, frozenset({1}))):
+        window = solve_window(first, days, group, 5.0)
+        assert not window.improved and window.proven and run.objective == 3
+        assert set(run.chosen[0]) == start
+    window = solve_window(13, 4, frozenset({0}), 5.0)
     assert window.improved and window.proven and run.objective == 0
-    assert ({key for key in run.chosen[0] if 3 <= key[0] <= 12}
-            == {key for key in start if 3 <= key[0] <= 12})
+    assert ({key for key in run.chosen[0] if 3 <= key[0] <= 12 or key[2] == 1}
+            == {key for key in start if 3 <= key[0] <= 12 or key[2] == 1})
     assert run.bound == 0 and run.status != "OPTIMAL"  # a window proves nothing of the whole
     assert isinstance(run.neighbourhoods, submodel.Neighbourhoods) == cut
 
@@ -191,13 +193,13 @@ def test_priced_teams_then_search_a_few_days_at_a_time(monkeypatch):
     real = solve_module._window_solver
 
     def spy(run, params, tracker):
-        horizon, solve_window = real(run, params, tracker)
+        horizon, engineers, solve_window = real(run, params, tracker)
 
-        def record(first, days, seconds):
+        def record(first, days, group, seconds):
             windows.append((first, days))
-            return solve_window(first, days, seconds)
+            return solve_window(first, days, group, seconds)
 
-        return horizon, record
+        return horizon, engineers, record
 
     monkeypatch.setattr(solve_module, "_window_solver", spy)
     # the whole model's first turn proves this fortnight's optimum: nothing is left to do
@@ -216,7 +218,8 @@ def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monk
     # 1 s of their 6.4: 7 s). The searches are stood in for; the shares are the real ones.
     windows: list[float] = []
     monkeypatch.setattr(solve_module, "sweep_windows",
-                        lambda horizon, solve_window, budget, stop: windows.append(budget) or 1.0)
+                        lambda horizon, engineers, solve_window, budget, stop, seed:
+                        windows.append(budget) or 1.0)
     turns: list[float] = []
 
     def whole_model(run, params, budget, tracker, first_only, halt=None, restricted=None):
