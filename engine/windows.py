@@ -1,4 +1,5 @@
-"""Re-solving a few days at a time, for half the team: the neighbourhood that mends coverage.
+"""Re-solving a few days at a time, for the team or half of it: the neighbourhood that mends
+coverage.
 
 A schedule one shift short of the best is seldom one engineer's doing: covering that shift means
 moving several engineers' duties around those days at once, which neither the descent (one
@@ -7,10 +8,14 @@ constraints) do. Here every duty outside a window of consecutive days is held as
 schedule has it, and CP-SAT finds the best schedule within the window, most often proven in a
 fraction of a second; each window is a model of its own, cut out of the whole (submodel.py).
 
-Where the horizon has room, a window spans twice the days for half the engineers (a random
-half, then the other half, drawn afresh at each window): as many duties, but runs of duty and
-days off can move further. On benchmark Instance20, from the same schedule for 150 s, half the
-engineers over two weeks reached 6059 where everyone over one week reached 6406 (bench/README.md,
+Where the horizon is long (eight weeks or more), a window spans twice the days for half the
+engineers (a random half, then the other half, drawn afresh at each window): as many duties,
+but runs of duty and days off can move further. On benchmark Instance20, from one schedule for
+150 s, three seeds: 6382, 6137 and 5932, where windows for everyone reached 6406, 6407 and 6519,
+and both kinds in turn 6514, 6402 and 6098. On a horizon of four weeks, where two weeks are half
+of it, halves left Instance8 one shift short at 120 s (1408, 1403; both kinds in turn 1323,
+1525) where everyone's windows covered it (1312, 1314); so a half's window spans at most a
+quarter of the horizon (HALF_SPAN), and shorter horizons keep everyone's windows (bench/README.md,
 session 17).
 
 Windows sweep the horizon (wrapping round its end) in steps of a third of their length; a sweep
@@ -38,8 +43,10 @@ WINDOW_SECONDS = 3.0  # at most, per window
 # took the time in which the whole model proves, at 60 s, the optimum it has from 1.6 s
 LONGEST = 2 / 3
 # The team is split in two for windows twice as long where both halves keep this many engineers
-# (fewer is the descent's neighbourhood: one engineer's duties against everyone else's)
+# (fewer is the descent's neighbourhood: one engineer's duties against everyone else's) and
+# such a window spans at most this share of the horizon (module docstring)
 SMALLEST_HALF = 4
+HALF_SPAN = 1 / 4
 
 
 class Window(NamedTuple):
@@ -65,7 +72,7 @@ def sweep_windows(horizon: int, engineers: int, solve: WindowSolver, budget: flo
     size = FIRST_DAYS  # the days of a window for everyone; a half's window spans twice as many
     spent = 0.0
     while size <= LONGEST * horizon:
-        halves = 2 * size <= LONGEST * horizon and engineers >= 2 * SMALLEST_HALF
+        halves = 2 * size <= HALF_SPAN * horizon and engineers >= 2 * SMALLEST_HALF
         days = 2 * size if halves else size
         gained, proven = False, True
         for first in range(0, horizon, max(1, days // 3)):

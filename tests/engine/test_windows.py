@@ -1,6 +1,13 @@
 """Windows of days swept over the horizon: how they grow, split the team, repeat and end."""
 
-from rotasat.engine.windows import FIRST_DAYS, LONGEST, SMALLEST_HALF, Window, sweep_windows
+from rotasat.engine.windows import (
+    FIRST_DAYS,
+    HALF_SPAN,
+    LONGEST,
+    SMALLEST_HALF,
+    Window,
+    sweep_windows,
+)
 
 
 def recorder(outcome):
@@ -29,14 +36,16 @@ def test_windows_grow_while_every_one_is_proven_and_none_gains():
     assert spent == 0.25 * len(seen)
 
 
-def test_a_team_large_enough_is_split_in_halves_over_twice_the_days():
-    # 28 days, 9 engineers: two weeks for each half (steps of 4 days, so 7 places and 14
-    # windows), then 11 days for everyone (22 would pass two thirds of 28), then 17
+def test_a_long_horizon_is_swept_in_halves_of_the_team_over_twice_the_days():
+    # 56 days, 9 engineers: two weeks (a quarter of the horizon) for each half, in steps of 4
+    # days (14 places, 28 windows); then everyone (22 days would pass a quarter): 11 days, 17,
+    # 26 (39 would pass two thirds of the horizon)
+    assert HALF_SPAN == 1 / 4
     seen, solve = recorder(lambda first, days: (False, True))
-    sweep_windows(28, 2 * SMALLEST_HALF + 1, solve, budget=100.0, seed=3)
-    assert sorted({days for _, days, _ in seen}) == [11, 14, 17]
+    sweep_windows(56, 2 * SMALLEST_HALF + 1, solve, budget=100.0, seed=3)
+    assert [days for _, days, _ in seen] == [14] * 28 + [11] * 19 + [17] * 12 + [26] * 7
     halves = [(first, group) for first, days, group in seen if days == 14]
-    assert [first for first, _ in halves] == [f for f in range(0, 28, 4) for _ in (0, 1)]
+    assert [first for first, _ in halves] == [f for f in range(0, 56, 4) for _ in (0, 1)]
     for (first, one), (same, other) in zip(halves[::2], halves[1::2], strict=True):
         assert first == same and one is not None and other is not None
         assert one | other == set(range(9)) and not one & other and len(one) == 4
@@ -44,12 +53,14 @@ def test_a_team_large_enough_is_split_in_halves_over_twice_the_days():
     assert {group for _, days, group in seen if days != 14} == {None}
     # the halves are drawn from the seed: the same seed, the same windows
     again, solve = recorder(lambda first, days: (False, True))
-    sweep_windows(28, 9, solve, budget=100.0, seed=3)
+    sweep_windows(56, 9, solve, budget=100.0, seed=3)
     assert again == seen
-    # a team with fewer than two halves of SMALLEST_HALF is never split
-    seen, solve = recorder(lambda first, days: (False, True))
-    sweep_windows(28, 2 * SMALLEST_HALF - 1, solve, budget=100.0)
-    assert {group for _, _, group in seen} == {None}
+    # a team with fewer than two halves of SMALLEST_HALF, or a horizon of four weeks (where two
+    # weeks are half of it), is never split: a week for everyone comes first
+    for horizon, engineers in ((56, 2 * SMALLEST_HALF - 1), (28, 30)):
+        seen, solve = recorder(lambda first, days: (False, True))
+        sweep_windows(horizon, engineers, solve, budget=100.0)
+        assert seen[0][1] == 7 and {group for _, _, group in seen} == {None}
 
 
 def test_a_sweep_that_gains_is_repeated_at_the_same_size():
