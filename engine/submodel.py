@@ -124,6 +124,12 @@ class Neighbourhoods:
     def _constraints_of(self, variables: NDArray[np.int64]) -> NDArray[np.int64]:
         return np.unique(_gather(self._starts, self._by_variable, variables))
 
+    def independent(self, parts: Sequence[SubModel]) -> bool:
+        """Does no constraint mention free variables of two of `parts`? Then each part's
+        solution can be completed into the others' (their changes meet in no constraint)."""
+        touched = [self._constraints_of(part.free) for part in parts]
+        return len(np.unique(np.concatenate(touched))) == sum(len(t) for t in touched)
+
     def free_variables(self, seeds: Iterable[int], reach: int) -> NDArray[np.int64]:
         """The seeds and the auxiliaries within `reach` constraints of them, sorted."""
         free = np.zeros(len(self.decision), dtype=bool)

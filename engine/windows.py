@@ -16,7 +16,10 @@ and both kinds in turn 6514, 6402 and 6098. On a horizon of four weeks, where tw
 of it, halves left Instance8 one shift short at 120 s (1408, 1403; both kinds in turn 1323,
 1525) where everyone's windows covered it (1312, 1314); so a half's window spans at most a
 quarter of the horizon (HALF_SPAN), and shorter horizons keep everyone's windows (bench/README.md,
-session 17).
+session 17). Halves go in pairs: a half at one place and the other half half a horizon later
+share no engineer and no day, so solve.py solves the two side by side, a worker each, where
+their models share no constraint (one worker proves such a window about as fast as two): from
+the same Instance20 schedule, 6107, 5845 and 6017.
 
 Windows sweep the horizon (wrapping round its end) in steps of a third of their length; a sweep
 that gains nothing although every window was proven grows them by half (they were too small to
@@ -58,9 +61,12 @@ class Window(NamedTuple):
     spent: float
 
 
-# solve(first, days, engineers, seconds): the days first, ..., first + days - 1 (modulo the
-# horizon) for the engineers given (positions among the team's, None for all of them)
-WindowSolver = Callable[[int, int, frozenset[int] | None, float], Window]
+# A window: its first day, its days (first, ..., first + days - 1, modulo the horizon) and its
+# engineers (positions among the team's; None for all of them)
+Place = tuple[int, int, frozenset[int] | None]
+# solve(places, seconds): those windows, side by side where they share no constraint (else one
+# after the other), each within `seconds`; what each did, in order
+WindowSolver = Callable[[list[Place], float], list[Window]]
 
 
 def sweep_windows(horizon: int, engineers: int, solve: WindowSolver, budget: float,
@@ -73,13 +79,11 @@ def sweep_windows(horizon: int, engineers: int, solve: WindowSolver, budget: flo
     spent = 0.0
     while size <= LONGEST * horizon:
         halves = 2 * size <= HALF_SPAN * horizon and engineers >= 2 * SMALLEST_HALF
-        days = 2 * size if halves else size
         gained, proven = False, True
-        for first in range(0, horizon, max(1, days // 3)):
-            for group in _groups(engineers, halves, rng):
-                if budget - spent <= 0 or should_stop():
-                    return spent
-                window = solve(first, days, group, min(WINDOW_SECONDS, budget - spent))
+        for batch in _batches(horizon, 2 * size if halves else size, engineers, halves, rng):
+            if budget - spent <= 0 or should_stop():
+                return spent
+            for window in solve(batch, min(WINDOW_SECONDS, budget - spent)):
                 spent += window.spent
                 gained |= window.improved
                 proven &= window.proven
@@ -90,9 +94,27 @@ def sweep_windows(horizon: int, engineers: int, solve: WindowSolver, budget: flo
     return spent
 
 
-def _groups(engineers: int, halves: bool, rng: random.Random) -> list[frozenset[int] | None]:
-    """Everyone, or a random half and the other half."""
+def _batches(horizon: int, days: int, engineers: int, halves: bool, rng: random.Random
+             ) -> list[list[Place]]:
+    """One sweep's windows, in steps of a third of their length. Halves go in pairs: a half at
+    one place with the other half half a horizon later (no engineer and no day in common, so
+    the two can be solved side by side), then the other way round."""
+    firsts = list(range(0, horizon, max(1, days // 3)))
     if not halves:
-        return [None]
+        return [[(first, days, None)] for first in firsts]
+    batches: list[list[Place]] = []
+    pairs = len(firsts) // 2
+    for first, later in zip(firsts[:pairs], firsts[pairs:2 * pairs], strict=True):
+        one, other = _halves(engineers, rng)
+        batches += [[(first, days, one), (later, days, other)],
+                    [(first, days, other), (later, days, one)]]
+    for first in firsts[2 * pairs:]:
+        one, other = _halves(engineers, rng)
+        batches += [[(first, days, one)], [(first, days, other)]]
+    return batches
+
+
+def _halves(engineers: int, rng: random.Random) -> tuple[frozenset[int], frozenset[int]]:
+    """A random half of the engineers and the other half."""
     shuffled = rng.sample(range(engineers), engineers)
-    return [frozenset(shuffled[: engineers // 2]), frozenset(shuffled[engineers // 2:])]
+    return frozenset(shuffled[: engineers // 2]), frozenset(shuffled[engineers // 2:])

@@ -177,15 +177,40 @@ def test_a_window_frees_its_days_and_holds_every_other_duty(monkeypatch, cut):
         run, SolveParameters(time_limit=5), tracker)
     assert (horizon, engineers) == (14, 2)
     for first, days, group in ((5, 3, None), (13, 4, frozenset({1}))):
-        window = solve_window(first, days, group, 5.0)
+        [window] = solve_window([(first, days, group)], 5.0)
         assert not window.improved and window.proven and run.objective == 3
         assert set(run.chosen[0]) == start
-    window = solve_window(13, 4, frozenset({0}), 5.0)
+    [window] = solve_window([(13, 4, frozenset({0}))], 5.0)
     assert window.improved and window.proven and run.objective == 0
     assert ({key for key in run.chosen[0] if 3 <= key[0] <= 12 or key[2] == 1}
             == {key for key in start if 3 <= key[0] <= 12 or key[2] == 1})
     assert run.bound == 0 and run.status != "OPTIMAL"  # a window proves nothing of the whole
     assert isinstance(run.neighbourhoods, submodel.Neighbourhoods) == cut
+
+
+def test_windows_that_share_no_constraint_are_solved_side_by_side(monkeypatch):
+    # As above: alice's window over days 13 to 2 mends the schedule, bob's over days 5-7
+    # cannot. The two share no day and no engineer, so no constraint: both are solved at once,
+    # each kept in turn. Two windows of alice's share her own rules: one after the other.
+    together: list[int] = []
+    real = solve_module._solve_parts_side_by_side
+
+    def spy(run, params, parts, budget, tracker):
+        together.append(len(parts))
+        return real(run, params, parts, budget, tracker)
+
+    monkeypatch.setattr(solve_module, "_solve_parts_side_by_side", spy)
+    start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(3)}
+    for places, side_by_side in (([(13, 4, frozenset({0})), (5, 3, frozenset({1}))], True),
+                                 ([(13, 4, frozenset({0})), (5, 3, frozenset({0}))], False)):
+        together.clear()
+        run, tracker = _minimums_run(start, days=14)
+        _, _, solve_window = solve_module._window_solver(
+            run, SolveParameters(time_limit=5, workers=2), tracker)
+        mended, other = solve_window(places, 5.0)
+        assert mended.improved and mended.proven and not other.improved and other.proven
+        assert run.objective == 0 and together == ([2] if side_by_side else [])
+        assert {key for key in run.chosen[0] if key[2] == 1} == {(s, 0, 1) for s in range(3)}
 
 
 def test_priced_teams_then_search_a_few_days_at_a_time(monkeypatch):
@@ -195,9 +220,9 @@ def test_priced_teams_then_search_a_few_days_at_a_time(monkeypatch):
     def spy(run, params, tracker):
         horizon, engineers, solve_window = real(run, params, tracker)
 
-        def record(first, days, group, seconds):
-            windows.append((first, days))
-            return solve_window(first, days, group, seconds)
+        def record(places, seconds):
+            windows.extend((first, days) for first, days, _ in places)
+            return solve_window(places, seconds)
 
         return horizon, engineers, record
 

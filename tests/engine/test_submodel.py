@@ -141,6 +141,25 @@ def test_auxiliaries_follow_their_duties_within_reach() -> None:
     assert every[:2] == [1, 0] and every[4:6] == [1, 0]  # days 0 and 2 untouched
 
 
+def test_parts_are_independent_when_no_constraint_meets_both() -> None:
+    # Two days, each with its own duties and its own at-most-one; a shared cap on day 0's
+    # first duty and day 1's first duty joins them, and only them.
+    model = cp_model.CpModel()
+    duty = [[model.new_bool_var(f"d{d}{s}") for s in range(2)] for d in range(2)]
+    for day in duty:
+        model.add_at_most_one(day)
+    model.add(duty[0][0] + duty[1][0] <= 1)
+    neighbourhoods = Neighbourhoods(model, [v.index for day in duty for v in day])
+    values = [0, 1, 0, 1]
+
+    def part(*seeds: cp_model.IntVar) -> submodel.SubModel:
+        return neighbourhoods.cut(values, [v.index for v in seeds], 2)
+
+    assert neighbourhoods.independent([part(duty[0][1]), part(duty[1][1])])
+    assert not neighbourhoods.independent([part(duty[0][0]), part(duty[1][0])])
+    assert not neighbourhoods.independent([part(duty[0][1]), part(duty[0][0])])
+
+
 @pytest.mark.parametrize("kind", ["bool_or", "at_most_one", "exactly_one", "linear", "max"])
 def test_a_broken_body_keeps_its_enforcement_off(kind: str) -> None:
     # x and y stay as they are (x on, y off or both on); only e is free, and the objective

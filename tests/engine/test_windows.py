@@ -10,17 +10,28 @@ from rotasat.engine.windows import (
 )
 
 
+class Recorder:
+    """A solve that records each window (first day, days, engineers) in `seen`, how many were
+    asked for together in `batches`, and answers `outcome(first, days)`."""
+
+    def __init__(self, outcome) -> None:
+        self.outcome = outcome
+        self.seen: list[tuple[int, int, frozenset[int] | None]] = []
+        self.batches: list[int] = []
+
+    def __call__(self, places, seconds: float) -> list[Window]:
+        self.batches.append(len(places))
+        windows = []
+        for first, days, group in places:
+            self.seen.append((first, days, group))
+            improved, proven = self.outcome(first, days)
+            windows.append(Window(improved, proven, 0.25))
+        return windows
+
+
 def recorder(outcome):
-    """A solve that records each window (first day, days, engineers) and answers
-    `outcome(first, days)`."""
-    seen: list[tuple[int, int, frozenset[int] | None]] = []
-
-    def solve(first: int, days: int, group: frozenset[int] | None, seconds: float) -> Window:
-        seen.append((first, days, group))
-        improved, proven = outcome(first, days)
-        return Window(improved, proven, 0.25)
-
-    return seen, solve
+    solve = Recorder(outcome)
+    return solve.seen, solve
 
 
 def test_windows_grow_while_every_one_is_proven_and_none_gains():
@@ -44,10 +55,16 @@ def test_a_long_horizon_is_swept_in_halves_of_the_team_over_twice_the_days():
     seen, solve = recorder(lambda first, days: (False, True))
     sweep_windows(56, 2 * SMALLEST_HALF + 1, solve, budget=100.0, seed=3)
     assert [days for _, days, _ in seen] == [14] * 28 + [11] * 19 + [17] * 12 + [26] * 7
+    # in pairs: a half at one place and the other half half a horizon (7 places) later, then
+    # the other way round, each pair asked for together
     halves = [(first, group) for first, days, group in seen if days == 14]
-    assert [first for first, _ in halves] == [f for f in range(0, 56, 4) for _ in (0, 1)]
-    for (first, one), (same, other) in zip(halves[::2], halves[1::2], strict=True):
-        assert first == same and one is not None and other is not None
+    assert [first for first, _ in halves] == [
+        first + later for first in range(0, 28, 4) for _ in (0, 1) for later in (0, 28)]
+    assert solve.batches[:14] == [2] * 14 and set(solve.batches[14:]) == {1}
+    for i in range(0, 28, 4):
+        (first, one), (later, other), (again, two), (_, three) = halves[i: i + 4]
+        assert (later - first, again) == (28, first) and (one, other) == (three, two)
+        assert one is not None and other is not None
         assert one | other == set(range(9)) and not one & other and len(one) == 4
     assert len({group for _, group in halves}) > 2  # each place draws its own halves
     assert {group for _, days, group in seen if days != 14} == {None}
