@@ -9,7 +9,7 @@ schedule has it, and CP-SAT finds the best schedule within the window, most ofte
 fraction of a second; each window is a model of its own, cut out of the whole (submodel.py).
 
 Where the horizon is long (eight weeks or more), a window spans twice the days for half the
-engineers (a random half, then the other half, drawn afresh at each window): as many duties,
+engineers (a random half, then the other half, drawn afresh at each place): as many duties,
 but runs of duty and days off can move further. On benchmark Instance20, from one schedule for
 150 s, three seeds: 6382, 6137 and 5932, where windows for everyone reached 6406, 6407 and 6519,
 and both kinds in turn 6514, 6402 and 6098. On a horizon of four weeks, where two weeks are half
