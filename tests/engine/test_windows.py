@@ -36,7 +36,8 @@ def recorder(outcome):
 
 def test_windows_grow_while_every_one_is_proven_and_none_gains():
     # 28 days, one engineer: a week in steps of 2 days (14 windows), then 11 days in steps of
-    # 3, 17 in steps of 5; 26 would be more than two thirds of the horizon, nearly the whole
+    # 3, 17 in steps of 5; 26 would be more than two thirds of the horizon (nearly the whole
+    # model)
     seen, solve = recorder(lambda first, days: (False, True))
     spent = sweep_windows(28, 1, solve, budget=100.0)
     sizes = sorted({days for _, days, _ in seen})
