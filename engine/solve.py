@@ -460,8 +460,8 @@ def _window_solver(run: TeamRun, params: SolveParameters, tracker: _Tracker
         began, before = time.perf_counter(), run.objective
         neighbourhoods = index()
         if neighbourhoods is not None:
-            spent, status = _solve_part(run, params, cut(neighbourhoods, place), seconds,
-                                        tracker)
+            spent, status, _ = _solve_part(run, params, cut(neighbourhoods, place), seconds,
+                                           tracker)
         else:
             shifts, who = open_in(place)
             model = _holding(run, [set(chosen) for chosen in run.chosen], every_duty=True,
@@ -480,8 +480,8 @@ def _window_solver(run: TeamRun, params: SolveParameters, tracker: _Tracker
             parts = [cut(neighbourhoods, place) for place in places]
             if neighbourhoods.independent(parts):
                 outcomes = _solve_parts_side_by_side(run, params, parts, seconds, tracker)
-                windows = [Window(improved, status == "OPTIMAL", spent)
-                           for improved, status, spent in outcomes]
+                windows = [Window(kept, status == "OPTIMAL", spent)
+                           for spent, status, kept in outcomes]
             else:  # a constraint over the whole horizon joins them: one after the other
                 windows = [one(place, seconds) for place in places]
             if params.deterministic:
@@ -495,45 +495,38 @@ def _window_solver(run: TeamRun, params: SolveParameters, tracker: _Tracker
 
 
 def _solve_part(run: TeamRun, params: SolveParameters, part: SubModel, budget: float,
-                tracker: _Tracker) -> tuple[float, str]:
+                tracker: _Tracker) -> tuple[float, str, bool]:
     """CP-SAT on a sub-model cut from the component's (submodel.py) for `budget` seconds, its
-    best schedule kept if better. Returns the seconds spent and CP-SAT's status (of the
-    sub-model alone: it proves nothing of the whole)."""
+    best schedule kept if better. Returns the seconds spent, CP-SAT's status (of the sub-model
+    alone: it proves nothing of the whole) and whether the schedule was kept."""
     solver = _solver(params, budget)
     with _StopWatch(solver, tracker, run.objective is not None):
         status = STATUS[solver.solve(part.model)]
+    kept = False
     if status in ("OPTIMAL", "FEASIBLE"):
-        _keep(run, tracker, part.complete(run.hint, solver.response_proto.solution))
-    return (solver.deterministic_time if params.deterministic else solver.wall_time), status
+        with tracker.lock:  # completed into the best schedule as it is now (side by side)
+            kept = _keep(run, tracker, part.complete(run.hint, solver.response_proto.solution))
+    return (solver.deterministic_time if params.deterministic else solver.wall_time), status, kept
 
 
 def _solve_parts_side_by_side(run: TeamRun, params: SolveParameters, parts: list[SubModel],
-                              budget: float, tracker: _Tracker) -> list[tuple[bool, str, float]]:
+                              budget: float, tracker: _Tracker) -> list[tuple[float, str, bool]]:
     """_solve_part for sub-models that share no constraint (Neighbourhoods.independent), each
-    on a worker of its own at once: one worker proves such a window about as fast as two (on
-    Instance20: median 0.57 s against 0.55 s, bench/README.md, session 17). Each part's best
-    schedule is kept in turn, completed into the best schedule so far (the parts' changes meet
-    in no constraint). Returns, for each, whether it improved the schedule, CP-SAT's status and
-    the seconds it spent."""
+    on a thread and a worker of its own: one worker proves such a window about as fast as two
+    (on Instance20: median 0.57 s against 0.55 s, bench/README.md, session 17). Each is
+    completed into the best schedule as it stands when it ends, which holds every rule since
+    the parts' changes meet in no constraint (and gives the same schedule in either order)."""
     one = params.model_copy(update={"workers": 1})
-    solvers = [_solver(one, budget) for _ in parts]
-    statuses = ["UNKNOWN"] * len(parts)
+    outcomes: list[tuple[float, str, bool]] = [(0.0, "UNKNOWN", False)] * len(parts)
 
     def work(i: int) -> None:
-        with _StopWatch(solvers[i], tracker, run.objective is not None):
-            statuses[i] = STATUS[solvers[i].solve(parts[i].model)]
+        outcomes[i] = _solve_part(run, one, parts[i], budget, tracker)
 
     threads = [threading.Thread(target=work, args=(i,)) for i in range(len(parts))]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
-    outcomes = []
-    for part, solver, status in zip(parts, solvers, statuses, strict=True):
-        improved = status in ("OPTIMAL", "FEASIBLE") and _keep(
-            run, tracker, part.complete(run.hint, solver.response_proto.solution))
-        spent = solver.deterministic_time if params.deterministic else solver.wall_time
-        outcomes.append((improved, status, spent))
     return outcomes
 
 
