@@ -16,6 +16,7 @@ import math
 import threading
 import time
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -517,17 +518,8 @@ def _solve_parts_side_by_side(run: TeamRun, params: SolveParameters, parts: list
     completed into the best schedule as it stands when it ends, which holds every rule since
     the parts' changes meet in no constraint (and gives the same schedule in either order)."""
     one = params.model_copy(update={"workers": 1})
-    outcomes: list[tuple[float, str, bool]] = [(0.0, "UNKNOWN", False)] * len(parts)
-
-    def work(i: int) -> None:
-        outcomes[i] = _solve_part(run, one, parts[i], budget, tracker)
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(len(parts))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return outcomes
+    with ThreadPoolExecutor(len(parts)) as pool:  # CP-SAT releases the GIL while it solves
+        return list(pool.map(lambda part: _solve_part(run, one, part, budget, tracker), parts))
 
 
 def _record(run: TeamRun, found: Found) -> bool:
