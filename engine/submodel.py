@@ -118,8 +118,8 @@ class Neighbourhoods:
         order = np.argsort(variables, kind="stable")
         self._by_variable = owners[order]
         self._starts = np.searchsorted(variables[order], np.arange(size + 1))
-        objective = proto.objective
-        self._objective = dict(zip(objective.vars, objective.coeffs, strict=True))
+        self._objective_vars = np.asarray(proto.objective.vars, dtype=np.int64)
+        self._objective_coefficients = np.asarray(proto.objective.coeffs, dtype=np.int64)
 
     def _constraints_of(self, variables: NDArray[np.int64]) -> NDArray[np.int64]:
         return np.unique(_gather(self._starts, self._by_variable, variables))
@@ -159,11 +159,10 @@ class Neighbourhoods:
             target.variables.add().domain.extend(self.proto.variables[int(v)].domain)
         for c in self._constraints_of(free):
             cut.add(self.proto.constraints[int(c)])
-        objective = [(local[v], coefficient) for v, coefficient in self._objective.items()
-                     if v in local]
-        if objective:
-            target.objective.vars.extend([v for v, _ in objective])
-            target.objective.coeffs.extend([k for _, k in objective])
+        at = position[self._objective_vars]  # the objective's free part, in bulk
+        if (at >= 0).any():
+            target.objective.vars.extend(at[at >= 0].tolist())
+            target.objective.coeffs.extend(self._objective_coefficients[at >= 0].tolist())
         hint = target.solution_hint
         hint.vars.extend(range(len(free)))
         hint.values.extend([int(values[int(v)]) for v in free])
