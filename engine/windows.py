@@ -126,8 +126,8 @@ def _blocks(horizon: int, days: int, engineers: int, halves: bool, rng: random.R
     blocks: list[list[list[Place]]] = []
     pairs = len(firsts) // 2
     for at in range(0, pairs, SPLIT_PLACES):
-        early, late = firsts[at: min(pairs, at + SPLIT_PLACES)], firsts[pairs + at: 2 * pairs]
-        late = late[: len(early)]
+        early = firsts[at: min(pairs, at + SPLIT_PLACES)]
+        late = firsts[pairs + at: pairs + at + len(early)]  # half a horizon later
         one, other = _halves(engineers, rng)
         blocks.append([[(first, days, one) for first in early + late],
                        [(first, days, other) for first in late + early]])
