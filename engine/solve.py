@@ -15,8 +15,8 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -30,7 +30,7 @@ from .model import ComponentModel, components, hint_all
 from .sequential import coverage_is_priced, sequential_schedule
 from .submodel import Neighbourhoods, SubModel, Unsupported
 from .warmstart import greedy_handlers, greedy_schedule
-from .windows import WINDOW_SECONDS, Place, Window, WindowSolver, sweep_windows
+from .windows import Place, Window, WindowSolver, sweep_windows
 
 # At most this share of the time limit goes to building a first schedule engineer by engineer
 # and improving it there (sequential.py), when neither the initial nor the greedy schedule keeps
@@ -474,25 +474,23 @@ def _window_solver(run: TeamRun, params: SolveParameters, tracker: _Tracker
         took = spent if params.deterministic else time.perf_counter() - began
         return Window(improved, status == "OPTIMAL", took)
 
-    def solve(streams: list[list[Place]], budget: float, stop: Callable[[], bool]
-              ) -> list[Window]:
+    def solve(places: list[Place], seconds: float) -> list[Window]:
         began = time.perf_counter()
-        neighbourhoods = index() if len(streams) > 1 and params.workers > 1 else None
+        neighbourhoods = index() if len(places) > 1 and params.workers > 1 else None
         if neighbourhoods is not None:
-            windows = _solve_streams(run, params, streams, neighbourhoods, cut, one, budget,
-                                     stop, tracker)
-        else:  # one window at a time, a window of each stream in turn
-            windows = []
-            for place in _interleaved(streams):
-                seconds = budget - _spent(windows, params, began)
-                if seconds <= 0 or stop():
-                    break
-                windows.append(one(place, min(WINDOW_SECONDS, seconds)))
-        if params.deterministic:
-            return windows
-        # in wall time, shared (the index, the cuts and the waits cost time too)
-        took = (time.perf_counter() - began) / max(1, len(windows))
-        return [window._replace(spent=took) for window in windows]
+            parts = [cut(neighbourhoods, place) for place in places]
+            if neighbourhoods.independent(parts):
+                outcomes = _solve_parts_side_by_side(run, params, parts, seconds, tracker)
+                windows = [Window(kept, status == "OPTIMAL", spent)
+                           for spent, status, kept in outcomes]
+            else:  # a constraint over the whole horizon joins them: one after the other
+                windows = [one(place, seconds) for place in places]
+            if params.deterministic:
+                return windows
+            # in wall time, shared (the index and the cuts given up cost time too)
+            took = (time.perf_counter() - began) / len(places)
+            return [window._replace(spent=took) for window in windows]
+        return [one(place, seconds) for place in places]
 
     return horizon, len(positions), solve
 
@@ -512,74 +510,16 @@ def _solve_part(run: TeamRun, params: SolveParameters, part: SubModel, budget: f
     return (solver.deterministic_time if params.deterministic else solver.wall_time), status, kept
 
 
-def _spent(windows: list[Window], params: SolveParameters, began: float) -> float:
-    """The seconds windows solved since `began` took: the solver's deterministic time alone
-    when asked for, else wall time."""
-    if params.deterministic:
-        return sum(window.spent for window in windows)
-    return time.perf_counter() - began
-
-
-def _interleaved(streams: list[list[Place]]) -> list[Place]:
-    """The streams' windows one after the other, a window of each stream in turn."""
-    return [stream[i] for i in range(max(map(len, streams), default=0))
-            for stream in streams if i < len(stream)]
-
-
-def _solve_streams(run: TeamRun, params: SolveParameters, streams: list[list[Place]],
-                   neighbourhoods: Neighbourhoods, cut: Callable[[Neighbourhoods, Place], SubModel],
-                   one: Callable[[Place, float], Window], budget: float,
-                   stop: Callable[[], bool], tracker: _Tracker) -> list[Window]:
-    """The streams' windows (windows.py), side by side: each on a thread and a worker of its
-    own, one worker proving such a window about as fast as two (on Instance20: median 0.57 s
-    against 0.55 s, bench/README.md, session 17). A stream's next window is cut from the best
-    schedule while the other stream's window solves, so both cores stay busy.
-
-    Each window is completed into the best schedule as it stands when it ends; that holds
-    every rule, and gives the same schedule in either order, because windows solved together
-    share no constraint (Neighbourhoods.independent, checked on every cut). One that shares a
-    constraint with a window in flight waits for it and is cut again from the schedule it
-    leaves. Deterministic solves take the streams in step (a window of each, then the next),
-    so that no outcome depends on which window ends first; a stream left alone has both
-    workers."""
-    began, single = time.perf_counter(), params.model_copy(update={"workers": 1})
-    pending = [list(stream) for stream in streams if stream]
-    running: dict[Future[tuple[float, str, bool]], tuple[int, SubModel]] = {}
-    windows: list[Window] = []
-
-    def collect(done: Iterable[Future[tuple[float, str, bool]]]) -> None:
-        for future in done:
-            running.pop(future)
-            spent, status, kept = future.result()
-            windows.append(Window(kept, status == "OPTIMAL", spent))
-
-    def left() -> float:
-        return budget - _spent(windows, params, began)
-
-    with ThreadPoolExecutor(len(pending)) as pool:  # CP-SAT releases the GIL while it solves
-        while True:
-            busy = {stream for stream, _ in running.values()}
-            ready = [] if params.deterministic and running else [
-                s for s, stream in enumerate(pending) if stream and s not in busy]
-            for s in ready:
-                if left() <= 0 or stop():
-                    break
-                if not running and sum(map(bool, pending)) == 1:  # alone: both workers
-                    windows.append(one(pending[s].pop(0), min(WINDOW_SECONDS, left())))
-                    continue
-                part = cut(neighbourhoods, pending[s][0])
-                others = [other for _, other in running.values()]
-                if others and not neighbourhoods.independent([*others, part]):
-                    collect(wait(running).done)  # then cut again from the schedule they leave
-                    break
-                pending[s].pop(0)
-                future = pool.submit(_solve_part, run, single, part,
-                                     min(WINDOW_SECONDS, max(0.05, left())), tracker)
-                running[future] = (s, part)
-            if running:
-                collect(wait(running, return_when=FIRST_COMPLETED).done)
-            elif not any(pending) or left() <= 0 or stop():
-                return windows
+def _solve_parts_side_by_side(run: TeamRun, params: SolveParameters, parts: list[SubModel],
+                              budget: float, tracker: _Tracker) -> list[tuple[float, str, bool]]:
+    """_solve_part for sub-models that share no constraint (Neighbourhoods.independent), each
+    on a thread and a worker of its own: one worker proves such a window about as fast as two
+    (on Instance20: median 0.57 s against 0.55 s, bench/README.md, session 17). Each is
+    completed into the best schedule as it stands when it ends, which holds every rule since
+    the parts' changes meet in no constraint (and gives the same schedule in either order)."""
+    one = params.model_copy(update={"workers": 1})
+    with ThreadPoolExecutor(len(parts)) as pool:  # CP-SAT releases the GIL while it solves
+        return list(pool.map(lambda part: _solve_part(run, one, part, budget, tracker), parts))
 
 
 def _record(run: TeamRun, found: Found) -> bool:

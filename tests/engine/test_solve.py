@@ -177,10 +177,10 @@ def test_a_window_frees_its_days_and_holds_every_other_duty(monkeypatch, cut):
         run, SolveParameters(time_limit=5), tracker)
     assert (horizon, engineers) == (14, 2)
     for first, days, group in ((5, 3, None), (13, 4, frozenset({1}))):
-        [window] = solve_window([[(first, days, group)]], 5.0, lambda: False)
+        [window] = solve_window([(first, days, group)], 5.0)
         assert not window.improved and window.proven and run.objective == 3
         assert set(run.chosen[0]) == start
-    [window] = solve_window([[(13, 4, frozenset({0}))]], 5.0, lambda: False)
+    [window] = solve_window([(13, 4, frozenset({0}))], 5.0)
     assert window.improved and window.proven and run.objective == 0
     assert ({key for key in run.chosen[0] if 3 <= key[0] <= 12 or key[2] == 1}
             == {key for key in start if 3 <= key[0] <= 12 or key[2] == 1})
@@ -191,58 +191,26 @@ def test_a_window_frees_its_days_and_holds_every_other_duty(monkeypatch, cut):
 def test_windows_that_share_no_constraint_are_solved_side_by_side(monkeypatch):
     # As above: alice's window over days 13 to 2 mends the schedule, bob's over days 5-7
     # cannot. The two share no day and no engineer, so no constraint: both are solved at once,
-    # a worker each, each kept in turn. Two windows of alice's share her own rules: the second
-    # waits for the first, then has both workers.
-    workers: list[int] = []
-    real = solve_module._solve_part
+    # each kept in turn. Two windows of alice's share her own rules: one after the other.
+    together: list[int] = []
+    real = solve_module._solve_parts_side_by_side
 
-    def spy(run, params, part, budget, tracker):
-        workers.append(params.workers)
-        return real(run, params, part, budget, tracker)
+    def spy(run, params, parts, budget, tracker):
+        together.append(len(parts))
+        return real(run, params, parts, budget, tracker)
 
-    monkeypatch.setattr(solve_module, "_solve_part", spy)
+    monkeypatch.setattr(solve_module, "_solve_parts_side_by_side", spy)
     start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(3)}
-    for streams, side_by_side in (([[(13, 4, frozenset({0}))], [(5, 3, frozenset({1}))]], True),
-                                  ([[(13, 4, frozenset({0}))], [(5, 3, frozenset({0}))]], False)):
-        workers.clear()
+    for places, side_by_side in (([(13, 4, frozenset({0})), (5, 3, frozenset({1}))], True),
+                                 ([(13, 4, frozenset({0})), (5, 3, frozenset({0}))], False)):
+        together.clear()
         run, tracker = _minimums_run(start, days=14)
         _, _, solve_window = solve_module._window_solver(
             run, SolveParameters(time_limit=5, workers=2), tracker)
-        windows = solve_window(streams, 5.0, lambda: False)
-        assert len(windows) == 2 and all(window.proven for window in windows)
-        assert sum(window.improved for window in windows) == 1
-        assert run.objective == 0 and workers == ([1, 1] if side_by_side else [1, 2])
+        mended, other = solve_window(places, 5.0)
+        assert mended.improved and mended.proven and not other.improved and other.proven
+        assert run.objective == 0 and together == ([2] if side_by_side else [])
         assert {key for key in run.chosen[0] if key[2] == 1} == {(s, 0, 1) for s in range(3)}
-
-
-def test_a_stream_cuts_its_next_window_while_the_other_solves(monkeypatch):
-    # Two streams of windows, alice's and bob's, far apart: each stream's windows one after
-    # the other, both streams at once; none starts once the budget is spent or when stopped.
-    started: list[tuple[float, float]] = []
-    real = solve_module._solve_part
-
-    def slow(run, params, part, budget, tracker):
-        began = time.perf_counter()
-        time.sleep(0.2)
-        outcome = real(run, params, part, budget, tracker)
-        started.append((began, time.perf_counter()))
-        return outcome
-
-    monkeypatch.setattr(solve_module, "_solve_part", slow)
-    start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(3)}
-    run, tracker = _minimums_run(start, days=14)
-    _, _, solve_window = solve_module._window_solver(
-        run, SolveParameters(time_limit=5, workers=2), tracker)
-    streams = [[(13, 4, frozenset({0})), (12, 3, frozenset({0}))],
-               [(5, 3, frozenset({1})), (6, 3, frozenset({1}))]]
-    windows = solve_window(streams, 5.0, lambda: False)
-    assert len(windows) == 4 and run.objective == 0
-    # some window of each stream solved while one of the other's did: together, not in turn
-    assert any(a_start < b_end and b_start < a_end
-               for a_start, a_end in started for b_start, b_end in started
-               if (a_start, a_end) != (b_start, b_end))
-    assert solve_window(streams, 0.0, lambda: False) == []
-    assert solve_window(streams, 5.0, lambda: True) == []
 
 
 def test_priced_teams_then_search_a_few_days_at_a_time(monkeypatch):
@@ -252,9 +220,9 @@ def test_priced_teams_then_search_a_few_days_at_a_time(monkeypatch):
     def spy(run, params, tracker):
         horizon, engineers, solve_window = real(run, params, tracker)
 
-        def record(streams, budget, stop):
-            windows.extend((first, days) for stream in streams for first, days, _ in stream)
-            return solve_window(streams, budget, stop)
+        def record(places, seconds):
+            windows.extend((first, days) for first, days, _ in places)
+            return solve_window(places, seconds)
 
         return horizon, engineers, record
 
