@@ -160,9 +160,10 @@ class Neighbourhoods:
         for c in self._constraints_of(free):
             cut.add(self.proto.constraints[int(c)])
         at = position[self._objective_vars]  # the objective's free part, in bulk
-        if (at >= 0).any():
-            target.objective.vars.extend(at[at >= 0].tolist())
-            target.objective.coeffs.extend(self._objective_coefficients[at >= 0].tolist())
+        free_terms = at >= 0
+        if free_terms.any():
+            target.objective.vars.extend(at[free_terms].tolist())
+            target.objective.coeffs.extend(self._objective_coefficients[free_terms].tolist())
         hint = target.solution_hint
         hint.vars.extend(range(len(free)))
         hint.values.extend([int(values[int(v)]) for v in free])
