@@ -133,6 +133,29 @@ class EngineerModel:
         return round(solver.objective_value)
 
 
+class RootPrices:
+    """The relaxation priced to the end, as prices: what each engineer's roster costs beyond
+    what the relaxation says it is worth (its reduced cost: at least zero for every roster,
+    zero for those of the relaxation's mix), and the roster each engineer would take at
+    those prices. A schedule's reduced costs add up to about its gap to the relaxation, so an
+    engineer whose roster alone carries a large part of it is where the schedule went astray
+    (solve.py swaps that roster for the priced one and mends the rest around it)."""
+
+    def __init__(self, models: dict[int, EngineerModel], duals: dict[Duty, float],
+                 convexity: dict[int, float], deterministic: bool) -> None:
+        self.models, self.duals, self.convexity = models, duals, convexity
+        self.deterministic = deterministic
+
+    def reduced_cost(self, e: int, roster: Roster) -> float:
+        return (self.models[e].cost_of(roster) - sum(self.duals.get(d, 0.0) for d in roster)
+                - self.convexity[e])
+
+    def cheapest(self, e: int, seconds: float) -> Roster | None:
+        """Engineer e's cheapest roster at these prices found within `seconds`."""
+        found, _ = self.models[e].price(self.duals, set(), seconds, self.deterministic)
+        return found[-1][1] if found else None
+
+
 class RosterDive:
     """The master over rosters, its pricing, and the dive; see the module docstring."""
 
@@ -146,6 +169,7 @@ class RosterDive:
                                                       for e in self.engineers}
         self.forced: dict[int, set[Duty]] = {e: set() for e in self.engineers}
         self.core: dict[int, Roster] = {}  # the duties the priced root holds whole
+        self.prices: RootPrices | None = None  # the priced root's
         self._build_master()
 
     def run(self, start: dict[int, Roster], deadline: Callable[[], float],
@@ -162,6 +186,7 @@ class RosterDive:
             if not self.priced:
                 return start  # the time is better spent re-planning engineer by engineer
             self.core = {e: frozenset(duties) for e, duties in _held_whole(root[3]).items()}
+            self.prices = RootPrices(self.models, root[1], root[2], self.deterministic)
             for attempt in range(MAX_DIVES):
                 started = deadline()
                 noise = NOISE if attempt else 0.0
@@ -327,13 +352,15 @@ def _held_whole(mix: dict[tuple[int, Roster], float]) -> dict[int, set[Duty]]:
 
 class Dived(NamedTuple):
     """What dive_schedule found: one roster per engineer (None when the master could not be
-    solved), what each costs by itself, the seconds spent, and the duties the relaxation
-    priced to the end held whole (empty when it was not: the core solve.py searches first)."""
+    solved), what each costs by itself, the seconds spent, the duties the relaxation
+    priced to the end held whole (empty when it was not: the core solve.py searches first)
+    and its prices (None when it was not)."""
 
     rosters: dict[int, Roster] | None
     costs: dict[int, int]
     spent: float
     core: dict[int, Roster]
+    prices: RootPrices | None = None
 
 
 def dive_schedule(data: TeamData, models: dict[int, EngineerModel], start: dict[int, Roster],
@@ -354,6 +381,6 @@ def dive_schedule(data: TeamData, models: dict[int, EngineerModel], start: dict[
 
     rosters = dive.run(start, lambda: seconds - spent(), should_stop)
     if rosters is None:
-        return Dived(None, {}, spent(), dive.core)
+        return Dived(None, {}, spent(), dive.core, dive.prices)
     return Dived(rosters, {e: dive.rosters[e][roster] for e, roster in rosters.items()}, spent(),
-                 dive.core)
+                 dive.core, dive.prices)

@@ -26,7 +26,7 @@ from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from .columns import EngineerModel, coverage_cost, dive_schedule, surplus_allowed
+from .columns import EngineerModel, RootPrices, coverage_cost, dive_schedule, surplus_allowed
 from .constraints import one_duty_at_a_time
 from .context import Context, Expr, Guards
 from .data import TeamData
@@ -93,7 +93,8 @@ def one_engineer(data: TeamData, e: int) -> TeamData:
 def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = False,
                         on_schedule: Callable[[set[tuple[int, int, int]]], None] | None = None,
                         should_stop: Callable[[], bool] = lambda: False,
-                        on_core: Callable[[set[tuple[int, int, int]]], None] | None = None,
+                        on_root: Callable[[set[tuple[int, int, int]], RootPrices], None]
+                        | None = None,
                         ) -> set[tuple[int, int, int]] | None:
     """(shift, role, engineer) triples keeping every hard rule, or None when coverage is hard
     somewhere or an engineer's own rules cannot all hold (the full model will say why).
@@ -108,8 +109,9 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
     after the first may also spend UNDIVED_EXTRA of `seconds` beyond it. `on_schedule`
     receives the first pass's schedule, the dive's, and the schedule after each round of
     re-planning that changed it (a round took some 5 s on benchmark Instance20, so progress
-    shows while it runs). `on_core` receives the duties the rosters' relaxation, once priced to
-    the end, holds whole (solve.py searches among the schedules that keep them first).
+    shows while it runs). Once the rosters' relaxation is priced to the end, `on_root` receives
+    the duties it holds whole (solve.py searches among the schedules that keep them first)
+    and its prices (columns.RootPrices).
     `seconds` is deterministic time with `deterministic`, so the same input gives the same
     schedule.
     """
@@ -141,12 +143,12 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
     keep = 0.0 if fair else UNDIVED_EXTRA * seconds  # for rounds after the first, unless dived
     if not fair and budget[0] > 0 and not should_stop():
         models = {e: engineer_model(data, e) for e in order}
-        rosters, costs, spent, core = dive_schedule(
+        rosters, costs, spent, core, prices = dive_schedule(
             data, models, {e: frozenset(duties[e]) for e in order}, DIVE_SHARE * budget[0],
             deterministic, should_stop)
         budget[0] -= spent
-        if core and on_core is not None:
-            on_core(_triples({e: list(held) for e, held in core.items()}))
+        if prices is not None and on_root is not None:
+            on_root(_triples({e: list(held) for e, held in core.items()}), prices)
         if rosters is not None:  # the descent then mends what the dive left short
             moved = [e for e in order if rosters[e] != set(duties[e])]
             for e in moved:

@@ -15,13 +15,14 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ortools.sat.python import cp_model
 from rotasat.models import Assignment, Instance, ObjectiveTerm, Solution, SolveParameters
 
+from .columns import PRICE_SECONDS, RootPrices
 from .data import TeamData, build_team_data
 from .explain import explain_infeasible
 from .figures import incident_figures, team_figures
@@ -65,6 +66,14 @@ WINDOW_SHARE = 0.8
 # within this many constraints of them (submodel.py). On benchmark Instance8 one was enough
 # for every window to reach the value the whole model with holds reached; two leave a margin.
 REACH = 2
+# Before the windows, a schedule one of whose engineers' rosters carries at least this share of
+# its cost beyond what the priced relaxation says that roster is worth gets that engineer the
+# roster the relaxation prices cheapest, and windows mend everyone else's duties around it, on
+# a copy kept only if it ends better (_swap_costliest_roster). On benchmark Instance8, one
+# shift short at 1399, the whole model and the windows found nothing better in 30 s, and one
+# engineer's reduced cost was 95 (no other above 2); with that roster swapped, windows from
+# the copy reached 1304 to 1311 in 4 of 9 runs of 20 to 40 s (bench/README.md, session 19).
+SWAP_SHARE = 0.01
 
 STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -109,6 +118,8 @@ class TeamRun:
     hint: list[int] = field(default_factory=list)  # every variable's value in that schedule
     # per team, the (shift, role, engineer) triples the rosters' relaxation holds whole
     core: list[set[tuple[int, int, int]]] = field(default_factory=list)
+    # per team, that relaxation's prices (None where it was not priced to the end)
+    prices: list[RootPrices | None] = field(default_factory=list)
     # the model indexed to cut windows out of it (submodel.py), once the windows start; False
     # where it has a constraint that cannot be cut (the windows then hold duties in a copy)
     neighbourhoods: Neighbourhoods | bool | None = None
@@ -349,10 +360,18 @@ def _warm_start(run: TeamRun, tracker: _Tracker,
 
         single = len(run.datas) == 1  # with several teams, a schedule needs all of them
         run.core = [set() for _ in run.datas]
+        run.prices = [None for _ in run.datas]
+
+        def on_root(t: int) -> Callable[[set[tuple[int, int, int]], RootPrices], None]:
+            def keep_root(core: set[tuple[int, int, int]], prices: RootPrices) -> None:
+                run.core[t].update(core)
+                run.prices[t] = prices
+            return keep_root
+
         built = [sequential_schedule(d, seconds / len(run.datas), deterministic,
                                      on_schedule=better if single else None,
-                                     should_stop=tracker.should_stop, on_core=core.update)
-                 for d, core in zip(run.datas, run.core, strict=True)]
+                                     should_stop=tracker.should_stop, on_root=on_root(t))
+                 for t, d in enumerate(run.datas)]
         if all(keys is not None for keys in built):
             chosen = [keys or set() for keys in built]
             if chosen == [set(keys) for keys in run.chosen]:
@@ -591,9 +610,12 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
             budget -= _solve_team(run, params, WHOLE_FIRST * budget, tracker,
                                   first_only=False)[0]
             if not run.finished and not tracker.should_stop():
+                windows = WINDOW_SHARE * budget
+                swapped = _swap_costliest_roster(run, params, windows, tracker)
                 horizon, engineers, solve_window = _window_solver(run, params, tracker)
-                budget -= sweep_windows(horizon, engineers, solve_window, WINDOW_SHARE * budget,
-                                        tracker.should_stop, params.seed)
+                budget -= swapped + sweep_windows(horizon, engineers, solve_window,
+                                                  windows - swapped, tracker.should_stop,
+                                                  params.seed)
         if not run.finished:
             _solve_team(run, params, max(0.05, budget), tracker, first_only=False)
         return
@@ -623,6 +645,52 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
     left = budget - (time.perf_counter() - began)
     if left > 0.05 and not (run.finished or _close_enough(run, params) or tracker.should_stop()):
         _solve_team(run, params, left, tracker, first_only=False)
+
+
+def _swap_costliest_roster(run: TeamRun, params: SolveParameters, budget: float,
+                           tracker: _Tracker) -> float:
+    """Where the relaxation was priced to the end and one engineer's roster carries at least
+    SWAP_SHARE of the best schedule's cost beyond what the relaxation says it is worth (its
+    reduced cost, columns.RootPrices), give that engineer the roster the relaxation prices
+    cheapest and let windows mend everyone's duties around it, on a copy of the run (nothing
+    published meanwhile), within `budget` seconds; the copy's schedule is kept if it ends
+    better than the best. Returns the seconds spent (deterministic ones when asked)."""
+    began = time.perf_counter()
+    costliest = max(((prices.reduced_cost(e, roster), t, e)
+                     for t, prices in enumerate(run.prices) if prices is not None
+                     for e, roster in _rosters(run.chosen[t], prices.models).items()),
+                    default=None)
+    if costliest is None or run.objective is None or costliest[0] < SWAP_SHARE * run.objective:
+        return 0.0
+    _, t, e = costliest
+    prices = run.prices[t]
+    assert prices is not None
+    roster = prices.cheapest(e, PRICE_SECONDS)
+    if roster is None:
+        return 0.0
+    chosen = [set(keys) for keys in run.chosen]
+    chosen[t] = {key for key in chosen[t] if key[2] != e} | {(s, r, e) for s, r in roster}
+    trial = replace(run, objective=None, status="UNKNOWN")
+    unseen = _Tracker([trial], tracker.started, None, tracker.should_stop)
+    spent = 0.0
+    if _probe(trial, unseen, chosen, {}):
+        horizon, engineers, solve_window = _window_solver(trial, params, unseen)
+        left = budget if params.deterministic else budget - (time.perf_counter() - began)
+        spent = sweep_windows(horizon, engineers, solve_window, left, unseen.should_stop,
+                              params.seed)
+        run.neighbourhoods = trial.neighbourhoods
+        _keep(run, tracker, trial.hint)
+    return spent if params.deterministic else time.perf_counter() - began
+
+
+def _rosters(chosen: list[tuple[int, int, int]], engineers: Iterable[int]
+             ) -> dict[int, frozenset[tuple[int, int]]]:
+    """Each of `engineers`' (shift, role) duties in a team's `chosen` triples."""
+    duties: dict[int, set[tuple[int, int]]] = {e: set() for e in engineers}
+    for s, r, e in chosen:
+        if e in duties:
+            duties[e].add((s, r))
+    return {e: frozenset(held) for e, held in duties.items()}
 
 
 def _close_enough(run: TeamRun, params: SolveParameters) -> bool:

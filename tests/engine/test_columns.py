@@ -1,6 +1,9 @@
 """Rosters priced against coverage, and the dive to one roster per engineer (priced coverage,
 no fairness)."""
 
+import itertools
+
+import pytest
 from engine_support import engineer, team_instance
 from rotasat.checker import evaluate
 from rotasat.engine.columns import dive_schedule
@@ -42,7 +45,7 @@ def test_the_dive_reaches_the_optimum_the_first_pass_misses():
     start = {0: frozenset((s, 0) for s in range(6)), 1: frozenset((s, 0) for s in range(3))}
     assert judged(instance, data, start).objective == 3
     models = {e: engineer_model(data, e) for e in (0, 1)}
-    rosters, costs, spent, _ = dive_schedule(data, models, start, seconds=10)
+    rosters, costs, spent, _, _ = dive_schedule(data, models, start, seconds=10)
     assert rosters is not None and spent < 10
     assert costs == {0: 0, 1: 0}  # each roster by itself: runs of 2 or more, 3 shifts
     result = judged(instance, data, rosters)
@@ -56,7 +59,7 @@ def test_with_no_time_to_price_the_dive_keeps_the_rosters_it_was_given():
     data = build_team_data(instance, instance.teams[0])
     start = {0: frozenset((s, 0) for s in range(6)), 1: frozenset((s, 0) for s in range(3))}
     models = {e: engineer_model(data, e) for e in (0, 1)}
-    rosters, _, _, _ = dive_schedule(data, models, start, seconds=0.0)
+    rosters, _, _, _, _ = dive_schedule(data, models, start, seconds=0.0)
     assert rosters == start
 
 
@@ -85,7 +88,7 @@ def test_a_hard_staffing_limit_holds_in_the_dive():
     data = build_team_data(instance, instance.teams[0])
     start = {0: frozenset({(0, 0), (1, 0)}), 1: frozenset({(2, 0), (3, 0)}), 2: frozenset()}
     models = {e: engineer_model(data, e) for e in range(3)}
-    rosters, _, _, _ = dive_schedule(data, models, start, seconds=10)
+    rosters, _, _, _, _ = dive_schedule(data, models, start, seconds=10)
     assert rosters is not None
     result = judged(instance, data, rosters)
     assert result.feasible, [v.message for v in result.violations]
@@ -100,7 +103,10 @@ def test_the_dive_is_repeatable_in_deterministic_mode():
     start = {0: frozenset((s, 0) for s in range(6)), 1: frozenset((s, 0) for s in range(3))}
     runs = [dive_schedule(data, {e: engineer_model(data, e) for e in (0, 1)}, start,
                           seconds=5, deterministic=True) for _ in range(2)]
-    assert runs[0] == runs[1]
+    assert runs[0]._replace(prices=None) == runs[1]._replace(prices=None)
+    first, second = (run.prices for run in runs)
+    assert first is not None and second is not None
+    assert (first.duals, first.convexity) == (second.duals, second.convexity)
 
 
 def test_teams_that_weigh_fairness_are_left_to_the_descent():
@@ -111,3 +117,34 @@ def test_teams_that_weigh_fairness_are_left_to_the_descent():
     plain = team_instance([engineer("a"), engineer("b")], roles=[role])
     assert weighs_fairness(build_team_data(fair, fair.teams[0]))
     assert not weighs_fairness(build_team_data(plain, plain.teams[0]))
+
+
+def test_the_relaxation_priced_to_the_end_prices_every_roster_at_its_worth_or_above():
+    # From the same start, priced to the end: each roster of the relaxation's mix is worth
+    # exactly what it costs (reduced cost 0), no roster either engineer may work is worth
+    # more (all 2**6 day sets tried; those breaking the engineer's own rules have no cost),
+    # and each engineer's cheapest roster at those prices is worth its cost too.
+    instance = minimums_team()
+    data = build_team_data(instance, instance.teams[0])
+    start = {0: frozenset((s, 0) for s in range(6)), 1: frozenset((s, 0) for s in range(3))}
+    models = {e: engineer_model(data, e) for e in (0, 1)}
+    dived = dive_schedule(data, models, start, seconds=10)
+    prices = dived.prices
+    assert prices is not None
+    for e, roster in dived.core.items():
+        assert prices.reduced_cost(e, roster) == pytest.approx(0, abs=1e-6)
+        cheapest = prices.cheapest(e, 1.0)
+        assert cheapest is not None
+        assert prices.reduced_cost(e, cheapest) == pytest.approx(0, abs=1e-6)
+        workable = 0
+        for days in itertools.product((False, True), repeat=6):
+            held = frozenset((s, 0) for s in range(6) if days[s])
+            try:
+                assert prices.reduced_cost(e, held) >= -1e-6
+            except ValueError:  # fewer than 3 days, or a run of 1 inside the horizon
+                continue
+            workable += 1
+        # 3 to 6 days, every run at least 2 long but those at the horizon's ends (a run
+        # there may have begun before it or go on after it): 28 of the 42
+        assert workable == 28
+    assert dive_schedule(data, models, start, seconds=0.0).prices is None

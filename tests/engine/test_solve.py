@@ -237,14 +237,19 @@ def test_priced_teams_then_search_a_few_days_at_a_time(monkeypatch):
     assert windows and windows[0] == (0, 7)
 
 
-def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monkeypatch):
+@pytest.mark.parametrize("swapped", [0.0, 0.5])
+def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monkeypatch,
+                                                                            swapped):
     # Of 10 s: the whole model's first turn WHOLE_FIRST (2 s), the windows WINDOW_SHARE of the
-    # 8 s left, and the whole model again whatever the windows did not spend (here they spend
-    # 1 s of their 6.4: 7 s). The searches are stood in for; the shares are the real ones.
+    # 8 s left (after what a swapped roster's copy took of it), and the whole model again
+    # whatever the windows did not spend (here they spend 1 s of their 6.4: 7 s, less the
+    # swap). The searches are stood in for; the shares are the real ones.
     windows: list[float] = []
     monkeypatch.setattr(solve_module, "sweep_windows",
                         lambda horizon, engineers, solve_window, budget, stop, seed:
                         windows.append(budget) or 1.0)
+    monkeypatch.setattr(solve_module, "_swap_costliest_roster",
+                        lambda run, params, budget, tracker: swapped)
     turns: list[float] = []
 
     def whole_model(run, params, budget, tracker, first_only, halt=None, restricted=None):
@@ -256,8 +261,8 @@ def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monk
     monkeypatch.setattr(solve_module, "_solve_team", whole_model)
     solve_module._improve(run, SolveParameters(time_limit=10), 10.0, tracker)
     first = 10 * solve_module.WHOLE_FIRST
-    assert turns == [pytest.approx(first), pytest.approx(10 - first - 1.0)]
-    assert windows == [pytest.approx(solve_module.WINDOW_SHARE * (10 - first))]
+    assert turns == [pytest.approx(first), pytest.approx(10 - first - swapped - 1.0)]
+    assert windows == [pytest.approx(solve_module.WINDOW_SHARE * (10 - first) - swapped)]
 
 
 def test_the_descents_last_schedule_is_not_probed_twice(monkeypatch):
@@ -275,3 +280,54 @@ def test_the_descents_last_schedule_is_not_probed_twice(monkeypatch):
     solution = solved(minimums_team(), time_limit=4)
     assert solution.objective == 0
     assert len(probed) > 1 and all(a != b for a, b in itertools.pairwise(probed))
+
+
+class _Prices:
+    """Stands in for columns.RootPrices: each engineer's reduced cost, whatever the roster,
+    and the roster each would take."""
+
+    def __init__(self, reduced: dict[int, float], cheapest: dict[int, frozenset]) -> None:
+        self.models, self.reduced, self.rosters = dict.fromkeys(reduced), reduced, cheapest
+
+    def reduced_cost(self, e, roster):
+        return self.reduced[e]
+
+    def cheapest(self, e, seconds):
+        return self.rosters[e]
+
+
+def _published_run(start, days=14):
+    run, _ = _minimums_run(start, days)
+    published: list[int] = []
+    tracker = solve_module._Tracker([run], time.perf_counter(), None, None,
+                                    lambda objective, schedule: published.append(objective))
+    return run, tracker, published
+
+
+def test_the_costliest_roster_is_swapped_for_the_priced_one_and_kept_when_better():
+    # alice on all 14 days and bob on days 0-2: cost 3. Alice's roster carries 0.5 beyond its
+    # worth (at least SWAP_SHARE of 3), bob's nothing: alice takes her priced roster, days
+    # 3-13, and the copy, then the best, costs 0.
+    start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(3)}
+    run, tracker, published = _published_run(start)
+    run.prices = [_Prices({0: 0.5, 1: 0.0}, {0: frozenset((s, 0) for s in range(3, 14))})]
+    spent = solve_module._swap_costliest_roster(run, SolveParameters(time_limit=5), 5.0,
+                                                tracker)
+    assert 0 < spent < 5 and run.objective == 0 and published == [0]
+    assert set(run.chosen[0]) == {(s, 0, 0) for s in range(3, 14)} | {(s, 0, 1) for s in range(3)}
+
+
+def test_no_roster_is_swapped_below_its_share_or_without_prices_and_a_worse_copy_is_dropped():
+    start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(3)}
+    bob_more = {1: frozenset((s, 0) for s in range(6))}  # 3 more days over-staffed: cost 6
+    params = SolveParameters(time_limit=5)
+    for prices in ([], [None], [_Prices({0: 0.0, 1: 0.02}, bob_more)]):  # 0.02 < 0.01 x 3
+        run, tracker, published = _published_run(start)
+        run.prices = prices
+        assert solve_module._swap_costliest_roster(run, params, 5.0, tracker) == 0.0
+        assert run.objective == 3 and set(run.chosen[0]) == start and published == []
+    # worth swapping, but with no time for windows the copy stays at 6: the best is kept
+    run, tracker, published = _published_run(start)
+    run.prices = [_Prices({0: 0.0, 1: 0.5}, bob_more)]
+    solve_module._swap_costliest_roster(run, params, 0.0, tracker)
+    assert run.objective == 3 and set(run.chosen[0]) == start and published == []
