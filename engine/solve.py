@@ -66,13 +66,15 @@ WINDOW_SHARE = 0.8
 # within this many constraints of them (submodel.py). On benchmark Instance8 one was enough
 # for every window to reach the value the whole model with holds reached; two leave a margin.
 REACH = 2
-# Before the windows, a schedule one of whose engineers' rosters carries at least this share of
-# its cost beyond what the priced relaxation says that roster is worth gets that engineer the
-# roster the relaxation prices cheapest, and windows mend everyone else's duties around it, on
-# a copy kept only if it ends better (_swap_costliest_roster). On benchmark Instance8, one
-# shift short at 1399, the whole model and the windows found nothing better in 30 s, and one
-# engineer's reduced cost was 95 (no other above 2); with that roster swapped, windows from
-# the copy reached 1304 to 1311 in 4 of 9 runs of 20 to 40 s (bench/README.md, session 19).
+# When the windows end before their time (no window gains), a schedule one of whose engineers'
+# rosters carries at least this share of its cost beyond what the priced relaxation says that
+# roster is worth gets that engineer the roster the relaxation prices cheapest, and windows
+# mend everyone's duties around it, on a copy kept only if it ends better
+# (_swap_costliest_roster). On benchmark Instance8, one shift short at 1399 after the windows
+# and the whole model, one engineer's reduced cost was 95 (no other above 2); with that roster
+# swapped, windows from the copy reached 1304 to 1311 in 4 of 9 runs of 20 to 40 s, where the
+# whole model found nothing in 8 runs of 20 to 30 s. Swapped before the windows instead, the
+# windows alone did as well or better in 9 of 10 runs (bench/README.md, session 19).
 SWAP_SHARE = 0.01
 
 STATUS = {
@@ -611,11 +613,17 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
                                   first_only=False)[0]
             if not run.finished and not tracker.should_stop():
                 windows = WINDOW_SHARE * budget
-                swapped = _swap_costliest_roster(run, params, windows, tracker)
                 horizon, engineers, solve_window = _window_solver(run, params, tracker)
-                budget -= swapped + sweep_windows(horizon, engineers, solve_window,
-                                                  windows - swapped, tracker.should_stop,
-                                                  params.seed)
+                spent = sweep_windows(horizon, engineers, solve_window, windows,
+                                      tracker.should_stop, params.seed)
+                tried: set[tuple[int, int, frozenset[tuple[int, int]]]] = set()
+                while spent < windows and not tracker.should_stop():  # the windows are stuck
+                    swapped = _swap_costliest_roster(run, params, windows - spent, tracker,
+                                                     tried)
+                    if swapped is None:
+                        break
+                    spent += swapped
+                budget -= spent
         if not run.finished:
             _solve_team(run, params, max(0.05, budget), tracker, first_only=False)
         return
@@ -648,26 +656,32 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
 
 
 def _swap_costliest_roster(run: TeamRun, params: SolveParameters, budget: float,
-                           tracker: _Tracker) -> float:
-    """Where the relaxation was priced to the end and one engineer's roster carries at least
+                           tracker: _Tracker,
+                           tried: set[tuple[int, int, frozenset[tuple[int, int]]]]
+                           ) -> float | None:
+    """Where the relaxation was priced to the end and an engineer's roster carries at least
     SWAP_SHARE of the best schedule's cost beyond what the relaxation says it is worth (its
-    reduced cost, columns.RootPrices), give that engineer the roster the relaxation prices
-    cheapest and let windows mend everyone's duties around it, on a copy of the run (nothing
-    published meanwhile), within `budget` seconds; the copy's schedule is kept if it ends
-    better than the best. Returns the seconds spent (deterministic ones when asked)."""
+    reduced cost, columns.RootPrices), give the costliest such engineer the roster the
+    relaxation prices cheapest (a swap not `tried` yet, which it then is) and let windows mend
+    everyone's duties around it, on a copy of the run (nothing published meanwhile), within
+    `budget` seconds; the copy's schedule is kept if it ends better than the best. Returns the
+    seconds spent (deterministic ones when asked), None when there is nothing to swap."""
+    if run.objective is None:
+        return None
     began = time.perf_counter()
-    costliest = max(((prices.reduced_cost(e, roster), t, e)
-                     for t, prices in enumerate(run.prices) if prices is not None
-                     for e, roster in _rosters(run.chosen[t], prices.models).items()),
-                    default=None)
-    if costliest is None or run.objective is None or costliest[0] < SWAP_SHARE * run.objective:
-        return 0.0
-    _, t, e = costliest
-    prices = run.prices[t]
-    assert prices is not None
-    roster = prices.cheapest(e, PRICE_SECONDS)
-    if roster is None:
-        return 0.0
+    costly = sorted(((cost, t, e) for t, prices in enumerate(run.prices) if prices is not None
+                     for e, roster in _rosters(run.chosen[t], prices.models).items()
+                     if (cost := prices.reduced_cost(e, roster)) >= SWAP_SHARE * run.objective),
+                    reverse=True)
+    for _, t, e in costly:
+        prices = run.prices[t]
+        assert prices is not None
+        roster = prices.cheapest(e, PRICE_SECONDS)
+        if roster is not None and (t, e, roster) not in tried:
+            tried.add((t, e, roster))
+            break
+    else:
+        return None
     chosen = [set(keys) for keys in run.chosen]
     chosen[t] = {key for key in chosen[t] if key[2] != e} | {(s, r, e) for s, r in roster}
     trial = replace(run, objective=None, status="UNKNOWN")

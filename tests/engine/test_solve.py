@@ -241,15 +241,21 @@ def test_priced_teams_then_search_a_few_days_at_a_time(monkeypatch):
 def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monkeypatch,
                                                                             swapped):
     # Of 10 s: the whole model's first turn WHOLE_FIRST (2 s), the windows WINDOW_SHARE of the
-    # 8 s left (after what a swapped roster's copy took of it), and the whole model again
-    # whatever the windows did not spend (here they spend 1 s of their 6.4: 7 s, less the
-    # swap). The searches are stood in for; the shares are the real ones.
+    # 8 s left, and the whole model again whatever the windows did not spend (here they spend
+    # 1 s of their 6.4: 7 s). Windows that end early leave the rest of their time to swapped
+    # rosters (5.4 s), one at a time until there is nothing to swap (here the first takes
+    # 0.5 s, or there is none). The searches are stood in for; the shares are the real ones.
     windows: list[float] = []
     monkeypatch.setattr(solve_module, "sweep_windows",
                         lambda horizon, engineers, solve_window, budget, stop, seed:
                         windows.append(budget) or 1.0)
-    monkeypatch.setattr(solve_module, "_swap_costliest_roster",
-                        lambda run, params, budget, tracker: swapped)
+    swaps: list[float] = []  # the budget of each swap: the windows' time they did not spend
+
+    def swap(run, params, budget, tracker, tried):
+        swaps.append(budget)
+        return swapped if len(swaps) == 1 and swapped else None
+
+    monkeypatch.setattr(solve_module, "_swap_costliest_roster", swap)
     turns: list[float] = []
 
     def whole_model(run, params, budget, tracker, first_only, halt=None, restricted=None):
@@ -261,8 +267,11 @@ def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monk
     monkeypatch.setattr(solve_module, "_solve_team", whole_model)
     solve_module._improve(run, SolveParameters(time_limit=10), 10.0, tracker)
     first = 10 * solve_module.WHOLE_FIRST
-    assert turns == [pytest.approx(first), pytest.approx(10 - first - swapped - 1.0)]
-    assert windows == [pytest.approx(solve_module.WINDOW_SHARE * (10 - first) - swapped)]
+    assert turns == [pytest.approx(first), pytest.approx(10 - first - 1.0 - swapped)]
+    window = solve_module.WINDOW_SHARE * (10 - first)
+    assert windows == [pytest.approx(window)]
+    assert swaps == ([pytest.approx(window - 1.0), pytest.approx(window - 1.5)] if swapped
+                     else [pytest.approx(window - 1.0)])
 
 
 def test_the_descents_last_schedule_is_not_probed_twice(monkeypatch):
@@ -311,10 +320,12 @@ def test_the_costliest_roster_is_swapped_for_the_priced_one_and_kept_when_better
     start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(3)}
     run, tracker, published = _published_run(start)
     run.prices = [_Prices({0: 0.5, 1: 0.0}, {0: frozenset((s, 0) for s in range(3, 14))})]
+    tried: set = set()
     spent = solve_module._swap_costliest_roster(run, SolveParameters(time_limit=5), 5.0,
-                                                tracker)
-    assert 0 < spent < 5 and run.objective == 0 and published == [0]
+                                                tracker, tried)
+    assert spent is not None and 0 < spent < 5 and run.objective == 0 and published == [0]
     assert set(run.chosen[0]) == {(s, 0, 0) for s in range(3, 14)} | {(s, 0, 1) for s in range(3)}
+    assert tried == {(0, 0, frozenset((s, 0) for s in range(3, 14)))}
 
 
 def test_no_roster_is_swapped_below_its_share_or_without_prices_and_a_worse_copy_is_dropped():
@@ -324,10 +335,13 @@ def test_no_roster_is_swapped_below_its_share_or_without_prices_and_a_worse_copy
     for prices in ([], [None], [_Prices({0: 0.0, 1: 0.02}, bob_more)]):  # 0.02 < 0.01 x 3
         run, tracker, published = _published_run(start)
         run.prices = prices
-        assert solve_module._swap_costliest_roster(run, params, 5.0, tracker) == 0.0
+        assert solve_module._swap_costliest_roster(run, params, 5.0, tracker, set()) is None
         assert run.objective == 3 and set(run.chosen[0]) == start and published == []
-    # worth swapping, but with no time for windows the copy stays at 6: the best is kept
+    # worth swapping, but with no time for windows the copy stays at 6: the best is kept, and
+    # the same swap is not tried twice
     run, tracker, published = _published_run(start)
     run.prices = [_Prices({0: 0.0, 1: 0.5}, bob_more)]
-    solve_module._swap_costliest_roster(run, params, 0.0, tracker)
+    tried: set = set()
+    assert solve_module._swap_costliest_roster(run, params, 0.0, tracker, tried) is not None
     assert run.objective == 3 and set(run.chosen[0]) == start and published == []
+    assert solve_module._swap_costliest_roster(run, params, 5.0, tracker, tried) is None
