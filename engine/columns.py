@@ -11,7 +11,9 @@ Its mixed rosters are then made whole by a dive: every duty the relaxation holds
 then the duty it holds most, and rosters are priced again, until the mix is whole. A few dives
 differ by a little noise; the cheapest is kept, and never one worse than the start. The descent
 (sequential.py) and then CP-SAT (solve.py) polish what the dives could not (bench/README.md),
-CP-SAT first among the schedules that keep every duty the relaxation holds whole (its core).
+CP-SAT first among the schedules that keep every duty the relaxation holds whole (its core);
+where that polish is stuck, the relaxation's prices name the engineer whose roster went astray
+and the roster to give them instead (RootPrices).
 Fairness couples engineers outside coverage, so teams that weigh it are left to the descent; so
 are teams too large for the relaxation to be priced in time (ROOT_SHARE).
 """

@@ -72,7 +72,7 @@ REACH = 2
 # mend everyone's duties around it, on a copy kept only if it ends better
 # (_swap_costliest_roster). On benchmark Instance8, one shift short at 1399 after the windows
 # and the whole model, one engineer's reduced cost was 95 (no other above 2); with that roster
-# swapped, windows from the copy reached 1304 to 1311 in 4 of 9 runs of 20 to 40 s, where the
+# swapped, windows from the copy reached 1304 to 1311 in 6 of 16 runs of 20 to 40 s, where the
 # whole model found nothing in 8 runs of 20 to 30 s. Swapped before the windows instead, the
 # windows alone did as well or better in 9 of 10 runs (bench/README.md, session 19).
 SWAP_SHARE = 0.01
