@@ -18,6 +18,15 @@ def judged(instance, data, rosters):
     return evaluate(instance, team_figures(data, keys)[0])
 
 
+def minimums_start():
+    """minimums_team, its data, the start (alice on all six days, bob on the first three: 3
+    days over-staffed) and each engineer's own model."""
+    instance = minimums_team()
+    data = build_team_data(instance, instance.teams[0])
+    start = {0: frozenset((s, 0) for s in range(6)), 1: frozenset((s, 0) for s in range(3))}
+    return instance, data, start, {e: engineer_model(data, e) for e in (0, 1)}
+
+
 def test_a_roster_is_priced_against_the_coverage_duals():
     # alice alone over 3 days, no rules, nothing costs by itself: the cheapest roster holds
     # exactly the days whose duty the master values (day 1 at 5); day 2 is worth -5 and day 3
@@ -55,10 +64,7 @@ def test_the_dive_reaches_the_optimum_the_first_pass_misses():
 
 
 def test_with_no_time_to_price_the_dive_keeps_the_rosters_it_was_given():
-    instance = minimums_team()
-    data = build_team_data(instance, instance.teams[0])
-    start = {0: frozenset((s, 0) for s in range(6)), 1: frozenset((s, 0) for s in range(3))}
-    models = {e: engineer_model(data, e) for e in (0, 1)}
+    _, data, start, models = minimums_start()
     rosters, _, _, _, _ = dive_schedule(data, models, start, seconds=0.0)
     assert rosters == start
 
@@ -67,10 +73,7 @@ def test_the_relaxation_priced_to_the_end_names_the_duties_it_holds_whole():
     # From the same start, the relaxation's mix is already whole (one engineer on each half of
     # the week, cost 0), so its core is those two rosters; with no time to price it to the end,
     # it has none (solve.py then has no core to search).
-    instance = minimums_team()
-    data = build_team_data(instance, instance.teams[0])
-    start = {0: frozenset((s, 0) for s in range(6)), 1: frozenset((s, 0) for s in range(3))}
-    models = {e: engineer_model(data, e) for e in (0, 1)}
+    _, data, start, models = minimums_start()
     dived = dive_schedule(data, models, start, seconds=10)
     assert dived.core == dived.rosters
     assert sorted(len(held) for held in dived.core.values()) == [3, 3]
@@ -120,14 +123,11 @@ def test_teams_that_weigh_fairness_are_left_to_the_descent():
 
 
 def test_the_relaxation_priced_to_the_end_prices_every_roster_at_its_worth_or_above():
-    # From the same start, priced to the end: each roster of the relaxation's mix is worth
+    # From minimums_start, priced to the end: each roster of the relaxation's mix is worth
     # exactly what it costs (reduced cost 0), no roster either engineer may work is worth
     # more (all 2**6 day sets tried; those breaking the engineer's own rules have no cost),
     # and each engineer's cheapest roster at those prices is worth its cost too.
-    instance = minimums_team()
-    data = build_team_data(instance, instance.teams[0])
-    start = {0: frozenset((s, 0) for s in range(6)), 1: frozenset((s, 0) for s in range(3))}
-    models = {e: engineer_model(data, e) for e in (0, 1)}
+    _, data, start, models = minimums_start()
     dived = dive_schedule(data, models, start, seconds=10)
     prices = dived.prices
     assert prices is not None
