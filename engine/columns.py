@@ -147,15 +147,19 @@ class RootPrices:
                  convexity: dict[int, float], deterministic: bool) -> None:
         self.models, self.duals, self.convexity = models, duals, convexity
         self.deterministic = deterministic
+        self._cheapest: dict[int, Roster | None] = {}
 
     def reduced_cost(self, e: int, roster: Roster) -> float:
         return (self.models[e].cost_of(roster) - sum(self.duals.get(d, 0.0) for d in roster)
                 - self.convexity[e])
 
     def cheapest(self, e: int, seconds: float) -> Roster | None:
-        """Engineer e's cheapest roster at these prices found within `seconds`."""
-        found, _ = self.models[e].price(self.duals, set(), seconds, self.deterministic)
-        return found[-1][1] if found else None
+        """Engineer e's cheapest roster at these prices found within `seconds`, priced once
+        (the prices do not change)."""
+        if e not in self._cheapest:
+            found, _ = self.models[e].price(self.duals, set(), seconds, self.deterministic)
+            self._cheapest[e] = found[-1][1] if found else None
+        return self._cheapest[e]
 
 
 class RosterDive:

@@ -616,7 +616,7 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
                 horizon, engineers, solve_window = _window_solver(run, params, tracker)
                 spent = sweep_windows(horizon, engineers, solve_window, windows,
                                       tracker.should_stop, params.seed)
-                tried: set[tuple[int, int, frozenset[tuple[int, int]]]] = set()
+                tried: set[tuple[int, int]] = set()  # (team, engineer) swapped already
                 while spent < windows and not tracker.should_stop():  # the windows are stuck
                     swapped = _swap_costliest_roster(run, params, windows - spent, tracker,
                                                      tried)
@@ -656,13 +656,11 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
 
 
 def _swap_costliest_roster(run: TeamRun, params: SolveParameters, budget: float,
-                           tracker: _Tracker,
-                           tried: set[tuple[int, int, frozenset[tuple[int, int]]]]
-                           ) -> float | None:
+                           tracker: _Tracker, tried: set[tuple[int, int]]) -> float | None:
     """Where the relaxation was priced to the end and an engineer's roster carries at least
     SWAP_SHARE of the best schedule's cost beyond what the relaxation says it is worth (its
     reduced cost, columns.RootPrices), give the costliest such engineer the roster the
-    relaxation prices cheapest (a swap not `tried` yet, which it then is) and let windows mend
+    relaxation prices cheapest (an engineer not `tried` yet, who then is) and let windows mend
     everyone's duties around it, on a copy of the run (nothing published meanwhile), within
     `budget` seconds; the copy's schedule is kept if it ends better than the best. Returns the
     seconds spent (deterministic ones when asked), None when there is nothing to swap."""
@@ -676,9 +674,8 @@ def _swap_costliest_roster(run: TeamRun, params: SolveParameters, budget: float,
     for _, t, e in costly:
         prices = run.prices[t]
         assert prices is not None
-        roster = prices.cheapest(e, PRICE_SECONDS)
-        if roster is not None and (t, e, roster) not in tried:
-            tried.add((t, e, roster))
+        if (t, e) not in tried and (roster := prices.cheapest(e, PRICE_SECONDS)) is not None:
+            tried.add((t, e))
             break
     else:
         return None

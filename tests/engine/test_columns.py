@@ -134,7 +134,7 @@ def test_the_relaxation_priced_to_the_end_prices_every_roster_at_its_worth_or_ab
     for e, roster in dived.core.items():
         assert prices.reduced_cost(e, roster) == pytest.approx(0, abs=1e-6)
         cheapest = prices.cheapest(e, 1.0)
-        assert cheapest is not None
+        assert cheapest is not None and prices.cheapest(e, 1.0) is cheapest  # priced once
         assert prices.reduced_cost(e, cheapest) == pytest.approx(0, abs=1e-6)
         workable = 0
         for days in itertools.product((False, True), repeat=6):
