@@ -76,6 +76,13 @@ REACH = 2
 # whole model found nothing in 8 runs of 20 to 30 s. Swapped before the windows instead, the
 # windows alone did as well or better in 9 of 10 runs (bench/README.md, session 19).
 SWAP_SHARE = 0.01
+# With at least this many seconds of the windows' share left, any roster at least SWAP_FLOOR
+# beyond its worth is swapped (costliest first): on Instance8 at 600 s the windows end with
+# minutes left and no roster 1% beyond its worth, and the first such swap took 1304 to 1301 and
+# 1305 to 1303 (two runs). Below it, only the costly ones: the small instances' windows also
+# end early, and their last seconds prove them optimal (Instance6 at 60 s).
+SWAP_ROOMY = 60.0
+SWAP_FLOOR = 1.0
 
 STATUS = {
     cp_model.OPTIMAL: "OPTIMAL",
@@ -617,12 +624,11 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
                 spent = sweep_windows(horizon, engineers, solve_window, windows,
                                       tracker.should_stop, params.seed)
                 tried: set[tuple[int, int]] = set()  # (team, engineer) swapped already
-                while spent < windows and not tracker.should_stop():  # the windows are stuck
-                    swapped = _swap_costliest_roster(run, params, windows - spent, tracker,
-                                                     tried)
-                    if swapped is None:
-                        break
-                    spent += swapped
+                swapped = True
+                while swapped and spent < windows and not tracker.should_stop():  # stuck
+                    seconds, swapped = _swap_costliest_roster(run, params, windows - spent,
+                                                              tracker, tried)
+                    spent += seconds
                 budget -= spent
         if not run.finished:
             _solve_team(run, params, max(0.05, budget), tracker, first_only=False)
@@ -656,29 +662,38 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
 
 
 def _swap_costliest_roster(run: TeamRun, params: SolveParameters, budget: float,
-                           tracker: _Tracker, tried: set[tuple[int, int]]) -> float | None:
+                           tracker: _Tracker, tried: set[tuple[int, int]]
+                           ) -> tuple[float, bool]:
     """Where the relaxation was priced to the end and an engineer's roster carries at least
     SWAP_SHARE of the best schedule's cost beyond what the relaxation says it is worth (its
     reduced cost, columns.RootPrices), give the costliest such engineer the roster the
     relaxation prices cheapest (an engineer not `tried` yet, who then is) and let windows mend
     everyone's duties around it, on a copy of the run (nothing published meanwhile), within
-    `budget` seconds; the copy's schedule is kept if it ends better than the best. Returns the
-    seconds spent (deterministic ones when asked), None when there is nothing to swap."""
+    `budget` seconds; the copy's schedule is kept if it ends better than the best. With
+    SWAP_ROOMY seconds or more, any roster at least SWAP_FLOOR beyond its worth will do.
+    Returns the seconds spent (deterministic ones when asked; pricing counts in wall-clock
+    time only) and whether a roster was swapped (False: nothing left worth swapping)."""
     if run.objective is None:
-        return None
+        return 0.0, False
     began = time.perf_counter()
+    least = SWAP_SHARE * run.objective
+    if budget >= SWAP_ROOMY:
+        least = min(least, SWAP_FLOOR)
+    held = [_rosters(run.chosen[t], prices.models) if prices is not None else {}
+            for t, prices in enumerate(run.prices)]
     costly = sorted(((cost, t, e) for t, prices in enumerate(run.prices) if prices is not None
-                     for e, roster in _rosters(run.chosen[t], prices.models).items()
-                     if (cost := prices.reduced_cost(e, roster)) >= SWAP_SHARE * run.objective),
-                    reverse=True)
+                     for e, roster in held[t].items()
+                     if (cost := prices.reduced_cost(e, roster)) >= least), reverse=True)
     for _, t, e in costly:
         prices = run.prices[t]
         assert prices is not None
-        if (t, e) not in tried and (roster := prices.cheapest(e, PRICE_SECONDS)) is not None:
-            tried.add((t, e))
+        if (t, e) in tried:
+            continue
+        tried.add((t, e))
+        if (roster := prices.cheapest(e, PRICE_SECONDS)) not in (None, held[t][e]):
             break
     else:
-        return None
+        return (0.0 if params.deterministic else time.perf_counter() - began), False
     chosen = [set(keys) for keys in run.chosen]
     chosen[t] = {key for key in chosen[t] if key[2] != e} | {(s, r, e) for s, r in roster}
     trial = replace(run, objective=None, status="UNKNOWN")
@@ -691,7 +706,7 @@ def _swap_costliest_roster(run: TeamRun, params: SolveParameters, budget: float,
                               params.seed)
         run.neighbourhoods = trial.neighbourhoods
         _keep(run, tracker, trial.hint)
-    return spent if params.deterministic else time.perf_counter() - began
+    return (spent if params.deterministic else time.perf_counter() - began), True
 
 
 def _rosters(chosen: list[tuple[int, int, int]], engineers: Iterable[int]

@@ -244,7 +244,8 @@ def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monk
     # 8 s left, and the whole model again whatever the windows did not spend (here they spend
     # 1 s of their 6.4: 7 s). Windows that end early leave the rest of their time to swapped
     # rosters (5.4 s), one at a time until there is nothing to swap (here the first takes
-    # 0.5 s, or there is none). The searches are stood in for; the shares are the real ones.
+    # 0.5 s, or there is none; finding that none is left, pricing, takes 0.25 s). The
+    # searches are stood in for; the shares are the real ones.
     windows: list[float] = []
     monkeypatch.setattr(solve_module, "sweep_windows",
                         lambda horizon, engineers, solve_window, budget, stop, seed:
@@ -253,7 +254,7 @@ def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monk
 
     def swap(run, params, budget, tracker, tried):
         swaps.append(budget)
-        return swapped if len(swaps) == 1 and swapped else None
+        return (swapped, True) if len(swaps) == 1 and swapped else (0.25, False)
 
     monkeypatch.setattr(solve_module, "_swap_costliest_roster", swap)
     turns: list[float] = []
@@ -267,7 +268,7 @@ def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monk
     monkeypatch.setattr(solve_module, "_solve_team", whole_model)
     solve_module._improve(run, SolveParameters(time_limit=10), 10.0, tracker)
     first = 10 * solve_module.WHOLE_FIRST
-    assert turns == [pytest.approx(first), pytest.approx(10 - first - 1.0 - swapped)]
+    assert turns == [pytest.approx(first), pytest.approx(10 - first - 1.0 - swapped - 0.25)]
     window = solve_module.WINDOW_SHARE * (10 - first)
     assert windows == [pytest.approx(window)]
     assert swaps == ([pytest.approx(window - 1.0), pytest.approx(window - 1.5)] if swapped
@@ -321,9 +322,9 @@ def test_the_costliest_roster_is_swapped_for_the_priced_one_and_kept_when_better
     run, tracker, published = _published_run(start)
     run.prices = [_Prices({0: 0.5, 1: 0.0}, {0: frozenset((s, 0) for s in range(3, 14))})]
     tried: set = set()
-    spent = solve_module._swap_costliest_roster(run, SolveParameters(time_limit=5), 5.0,
-                                                tracker, tried)
-    assert spent is not None and 0 < spent < 5 and run.objective == 0 and published == [0]
+    spent, swapped = solve_module._swap_costliest_roster(run, SolveParameters(time_limit=5), 5.0,
+                                                         tracker, tried)
+    assert swapped and 0 < spent < 5 and run.objective == 0 and published == [0]
     assert set(run.chosen[0]) == {(s, 0, 0) for s in range(3, 14)} | {(s, 0, 1) for s in range(3)}
     assert tried == {(0, 0)}
 
@@ -335,13 +336,35 @@ def test_no_roster_is_swapped_below_its_share_or_without_prices_and_a_worse_copy
     for prices in ([], [None], [_Prices({0: 0.0, 1: 0.02}, bob_more)]):  # 0.02 < 0.01 x 3
         run, tracker, published = _published_run(start)
         run.prices = prices
-        assert solve_module._swap_costliest_roster(run, params, 5.0, tracker, set()) is None
+        assert not solve_module._swap_costliest_roster(run, params, 5.0, tracker, set())[1]
         assert run.objective == 3 and set(run.chosen[0]) == start and published == []
     # worth swapping, but with no time for windows the copy stays at 6: the best is kept, and
     # the same swap is not tried twice
     run, tracker, published = _published_run(start)
     run.prices = [_Prices({0: 0.0, 1: 0.5}, bob_more)]
     tried: set = set()
-    assert solve_module._swap_costliest_roster(run, params, 0.0, tracker, tried) is not None
+    assert solve_module._swap_costliest_roster(run, params, 0.0, tracker, tried)[1]
     assert run.objective == 3 and set(run.chosen[0]) == start and published == []
-    assert solve_module._swap_costliest_roster(run, params, 5.0, tracker, tried) is None
+    assert not solve_module._swap_costliest_roster(run, params, 5.0, tracker, tried)[1]
+
+
+def test_with_time_to_spare_any_roster_beyond_its_worth_is_swapped_unless_it_is_the_cheapest(
+        monkeypatch):
+    # Alice's roster carries 0.02 beyond its worth: under SWAP_SHARE of 3, but at least the
+    # floor (0.01 here). With SWAP_ROOMY seconds left she takes her priced roster (cost 0).
+    monkeypatch.setattr(solve_module, "SWAP_FLOOR", 0.01)
+    start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(3)}
+    alice_less = {0: frozenset((s, 0) for s in range(3, 14))}
+    params = SolveParameters(time_limit=5)
+    roomy = solve_module.SWAP_ROOMY
+    run, tracker, _ = _published_run(start)
+    run.prices = [_Prices({0: 0.02, 1: 0.0}, alice_less)]
+    assert not solve_module._swap_costliest_roster(run, params, roomy - 1, tracker, set())[1]
+    assert solve_module._swap_costliest_roster(run, params, roomy, tracker, set())[1]
+    assert run.objective == 0
+    # her priced roster is the one she holds: nothing to swap, and she counts as tried
+    run, tracker, published = _published_run(start)
+    run.prices = [_Prices({0: 0.02, 1: 0.0}, {0: frozenset((s, 0) for s in range(14))})]
+    tried: set = set()
+    assert not solve_module._swap_costliest_roster(run, params, roomy, tracker, tried)[1]
+    assert tried == {(0, 0)} and run.objective == 3 and published == []
