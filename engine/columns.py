@@ -2,8 +2,10 @@
 
 For teams whose coverage is priced (sequential.py), each engineer's duties are bound only by
 their own rules, so a schedule is one *roster* per engineer. A linear master (GLOP) mixes
-rosters to cover the shifts at least cost; each engineer's own CP-SAT model prices a new roster
-against the master's coverage duals, until none is cheaper (the classic Dantzig-Wolfe split).
+rosters to cover the shifts at least cost; each engineer's own model prices a new roster against
+the master's coverage duals, until none is cheaper (the classic Dantzig-Wolfe split): exactly by
+dynamic programming over the days where the engineer's rules allow it (rosterdp.py), else by
+CP-SAT.
 That relaxation is far tighter than CP-SAT's own on these teams: on benchmark Instance8 it
 reaches 1296.6 against the optimum 1300, where CP-SAT's bound stays at 1249 to 1278.
 
@@ -20,6 +22,7 @@ are teams too large for the relaxation to be priced in time (ROOT_SHARE).
 
 from __future__ import annotations
 
+import math
 import random
 import time
 from collections import Counter, defaultdict
@@ -33,6 +36,7 @@ from rotasat.models.instance import Role
 
 from .context import Expr
 from .data import TeamData
+from .rosterdp import RosterProgramme
 
 Duty = tuple[int, int]  # (shift, role)
 Roster = frozenset[Duty]
@@ -49,6 +53,15 @@ THREADS = 2  # pricing solves run side by side (CP-SAT releases the GIL)
 # and the descent does better with the time (bench/README.md)
 ROOT_SHARE = 0.6
 ROOT_ROUNDS = 20  # ... and is given up after one round when twenty such would not fit
+# ... or, priced exactly (rosterdp.py), when this many per engineer would not: Instance20 (50
+# engineers, 3.5 s a round) needs about 75 rounds, more than its share holds at 600 s, and the
+# descent has more use for the time (bench/README.md, session 21)
+ROOT_ROUNDS_EXACT = 1.5
+# Where every engineer's roster is priced exactly, the root prices at this blend of the duals
+# giving the best Lagrangian bound so far and the master's (Wentges' smoothing): without it the
+# duals swing and the master creeps down (Instance20: 4819 after 398 s from a poor start, 4824
+# after 235 s with 0.7; bench/pricing.py, bench/README.md session 21)
+SMOOTHING = 0.7
 MAX_DIVES = 4  # dives from the same root while time allows, the cheapest kept
 NOISE = 0.2  # later dives force a duty held nearly most, not the most, so that they differ
 
@@ -84,18 +97,26 @@ class EngineerModel:
     """One engineer's duties and own rules in a small CP-SAT model, built once.
 
     `cost` is what the engineer's duties cost the team by themselves (preferences, skills, soft
-    rules); `duties` pairs each (shift, role) with its literal.
+    rules); `duties` pairs each (shift, role) with its literal; `programme`, where the
+    engineer's rules allow one, prices rosters exactly by dynamic programming (rosterdp.py)
+    instead of CP-SAT.
     """
 
     def __init__(self, model: cp_model.CpModel, cost: Expr,
-                 duties: list[tuple[Duty, cp_model.IntVar]]) -> None:
+                 duties: list[tuple[Duty, cp_model.IntVar]],
+                 programme: RosterProgramme | None = None) -> None:
         self.model, self.cost, self.duties = model, cost, duties
+        self.programme = programme
 
     def price(self, duals: dict[Duty, float], forced: set[Duty], seconds: float,
               deterministic: bool) -> tuple[list[tuple[int, Roster]], float]:
         """Rosters found while minimising cost minus the duals of their duties, holding every
         duty of `forced` (cheapest last), and the seconds it took (deterministic ones when
         asked)."""
+        if self.programme is not None:
+            began = time.perf_counter()
+            rosters, work = self.programme.cheapest(duals, forced)
+            return rosters, (work if deterministic else time.perf_counter() - began)
         model = self.model
         model.clear_assumptions()
         model.add_assumptions([lit for duty, lit in self.duties if duty in forced])
@@ -133,6 +154,17 @@ class EngineerModel:
         if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
             raise ValueError("a roster that breaks its engineer's own rules")
         return round(solver.objective_value)
+
+
+def priced_alike(models: dict[int, EngineerModel]) -> dict[int, EngineerModel]:
+    """`models`, each to be priced by its programme only if every one has one (else by
+    CP-SAT): priced partly exactly and partly by CP-SAT, the dives went astray more often
+    (Instance5 at 60 s: 2 of 7 runs within 1%, against 4 of 4 with CP-SAT for all; not
+    explained, bench/README.md session 21)."""
+    if not all(model.programme is not None for model in models.values()):
+        for model in models.values():
+            model.programme = None
+    return models
 
 
 class RootPrices:
@@ -242,9 +274,14 @@ class RosterDive:
 
     def _price(self, pool: ThreadPoolExecutor, rounds: int | None, deadline: Callable[[], float],
                should_stop: Callable[[], bool]) -> Master | None:
-        """Solve the master and price rosters until none is cheaper (or `rounds`, or time)."""
+        """Solve the master and price rosters until none is cheaper (or `rounds`, or time).
+        Where every engineer is priced exactly (rosterdp.py), the root prices at duals smoothed
+        towards the best Lagrangian bound's (SMOOTHING)."""
         done = 0
         self.priced = False
+        smooth = rounds is None and all(m.programme is not None for m in self.models.values())
+        centre: dict[Duty, float] | None = None
+        best, plain = -math.inf, False  # plain: at the master's own duals next
         while True:
             master = self._master()
             if master is None:
@@ -254,8 +291,12 @@ class RosterDive:
                 return master
             seconds = max(0.05, min(PRICE_SECONDS, deadline()))
             began = deadline()
-            results = list(pool.map(self._pricer(duals, seconds), self.engineers))
-            if rounds is None and done == 0 and ROOT_ROUNDS * (began - deadline()) > began:
+            at = duals if centre is None or plain else {
+                d: SMOOTHING * centre[d] + (1 - SMOOTHING) * duals[d] for d in duals}
+            results = list(pool.map(self._pricer(at, seconds), self.engineers))
+            needed = (max(ROOT_ROUNDS, ROOT_ROUNDS_EXACT * len(self.engineers)) if smooth
+                      else ROOT_ROUNDS)
+            if rounds is None and done == 0 and needed * (began - deadline()) > began:
                 return master  # too slow to be priced to the end in time: not even started
             added = 0
             for e, (found, spent) in zip(self.engineers, results, strict=True):
@@ -266,9 +307,37 @@ class RosterDive:
                         self.rosters[e][roster] = cost
                         added += 1
             done += 1
+            if smooth:
+                bound = self._lagrangian(at, results)
+                if bound > best:
+                    best, centre = bound, at
             if not added:
-                self.priced = True
-                return master
+                if at is duals:
+                    self.priced = True
+                    return master
+                plain = True  # nothing cheaper at the blend: ask at the master's duals
+            else:
+                plain = False
+
+    def _lagrangian(self, duals: dict[Duty, float],
+                    results: list[tuple[list[tuple[int, Roster]], float]]) -> float:
+        """The relaxation's Lagrangian bound at `duals`, given each engineer's cheapest roster
+        at them (exact pricing): what covering every need would be worth at those prices,
+        less what short or surplus cover may save, plus each engineer's cheapest roster."""
+        data, value = self.data, 0.0
+        for (s, r), price in duals.items():
+            role, need = data.roles(s)[r], data.head_count(s, r)
+            surplus = surplus_allowed(role, need)
+            value += need * price + min(0.0, int(role.understaff_weight or 0) - price) * need
+            over = int(role.overstaff_weight or 0) + price
+            if over < 0:
+                value += over * surplus  # (-inf where the surplus is unbounded)
+        for found, _ in results:
+            if not found:
+                return -math.inf  # forced duties no roster holds: no bound
+            cost, roster = found[-1]  # the cheapest
+            value += cost - sum(duals.get(d, 0.0) for d in roster)
+        return value
 
     def _pricer(self, duals: dict[Duty, float], seconds: float
                 ) -> Callable[[int], tuple[list[tuple[int, Roster]], float]]:

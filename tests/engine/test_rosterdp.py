@@ -1,0 +1,144 @@
+"""Rosters priced by dynamic programming: the same cheapest roster as the engineer's own CP-SAT
+model finds, for every rule family it reads; engineers with any other rule keep CP-SAT."""
+
+import random
+from pathlib import Path
+
+import pytest
+from engine_support import engineer, team_instance
+from ortools.sat.python import cp_model
+from rotasat.engine.columns import priced_alike
+from rotasat.engine.data import build_team_data
+from rotasat.engine.sequential import engineer_model
+from rotasat.models import Instance
+from rotasat.models.nrp import import_file
+
+INSTANCE1 = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "Instance1.txt"
+ROLE = {"id": "staff", "understaff_weight": 100, "overstaff_weight": 1}
+# two shift types a day, both from midnight (so at most one of them a day), as imported
+# benchmark instances have them
+TWO_TYPES = {"kind": "windows", "windows": [{"name": "E", "start": "00:00", "hours": 8},
+                                             {"name": "N", "start": "00:00", "hours": 8}]}
+
+
+def cp_sat_cheapest(model, prices, forced):
+    """The engineer's own model's least cost less `prices`, holding `forced` (None: none)."""
+    model.model.clear_assumptions()
+    model.model.add_assumptions([lit for duty, lit in model.duties if duty in forced])
+    model.model.minimize(10 * model.cost - sum(round(10 * prices[d]) * lit
+                                                 for d, lit in model.duties))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 8
+    solver.parameters.max_time_in_seconds = 30
+    status = solver.solve(model.model)
+    assert status in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+    return solver.objective_value / 10 if status == cp_model.OPTIMAL else None
+
+
+def assert_programmes_price_as_cp_sat(instance, trials=3, seed=0):
+    """Every engineer has a programme, and at random prices (with two duties forced in the last
+    trial) it finds what CP-SAT finds: the same least value, a roster that keeps the
+    engineer's rules (cost_of) at the cost it reports."""
+    rng = random.Random(seed)
+    data = build_team_data(instance, instance.teams[0])
+    for e in range(len(data.engineers)):
+        model = engineer_model(data, e)
+        assert model.programme is not None, data.engineers[e].id
+        for trial in range(trials):
+            prices = {duty: round(rng.uniform(-1, 100), 1) for duty, _ in model.duties}
+            forced = ({duty for duty, _ in rng.sample(model.duties, 2)} if trial == trials - 1
+                      else set())
+            found, _ = model.programme.cheapest(prices, forced)
+            expected = cp_sat_cheapest(model, prices, forced)
+            if expected is None:
+                assert found == []
+                continue
+            values = [cost - sum(prices[d] for d in roster) for cost, roster in found]
+            assert values[-1] == pytest.approx(expected, abs=1e-6)  # the cheapest, last
+            assert values == sorted(values, reverse=True)
+            assert len({len(roster) for _, roster in found}) == len(found)  # sizes differ
+            for cost, roster in found:
+                assert forced <= roster
+                assert model.cost_of(roster) == cost  # keeps the rules, at the cost reported
+
+
+def test_the_benchmarks_instance1_is_priced_as_cp_sat_prices_it():
+    # total minutes, runs of 2 to 5 days on, 2 days off, weekends, days off, shift requests
+    assert_programmes_price_as_cp_sat(Instance.model_validate(import_file(INSTANCE1)))
+
+
+def test_runs_successions_weekends_and_counts_are_priced_as_cp_sat_prices_them():
+    rules = [{"rule": "max_consecutive", "max": 3}, {"rule": "min_consecutive", "min": 2},
+             {"rule": "min_consecutive_off", "min": 2}, {"rule": "max_weekends", "max": 1},
+             {"rule": "shifts", "min": 6, "max": 8},
+             {"rule": "forbidden_succession", "first": "N", "then": "E"}]
+    people = [engineer("alice"), engineer("bob", preferences=[
+        {"kind": "avoid", "dates": ["2027-01-06"], "shift_type": "N", "weight": 3}])]
+    instance = team_instance(people, days=14, pattern=TWO_TYPES, roles=[ROLE], rules=rules,
+                             weights={"preferences": 1})
+    assert_programmes_price_as_cp_sat(instance, trials=4)
+
+
+def test_without_run_or_count_rules_every_roster_is_open():
+    # no maximum run, no minimum rest: runs of any length, one state each beyond their reach
+    instance = team_instance([engineer("alice")], days=10, pattern=TWO_TYPES, roles=[ROLE],
+                             rules=[{"rule": "min_consecutive", "min": 3}])
+    assert_programmes_price_as_cp_sat(instance, trials=4, seed=1)
+
+
+def test_hours_in_all_and_a_type_none_may_hold_are_priced_as_cp_sat_prices_them():
+    rules = [{"rule": "hours", "min": 40, "max": 56},  # 5 to 7 shifts of 8 hours
+             {"rule": "shifts", "shift_type": "N", "max": 0}]
+    instance = team_instance([engineer("alice")], days=12, pattern=TWO_TYPES, roles=[ROLE],
+                             rules=rules)
+    assert_programmes_price_as_cp_sat(instance)
+
+
+@pytest.mark.parametrize("rule", [
+    {"rule": "min_rest", "hours": 12},
+    {"rule": "max_consecutive", "max": 3, "hard": False, "weight": 5},
+    {"rule": "shifts", "shift_type": "N", "max": 2},  # a per-type maximum that binds
+    {"rule": "max_holidays", "max": 0},
+])
+def test_any_other_rule_leaves_the_engineer_to_cp_sat(rule):
+    instance = team_instance([engineer("alice")], days=7, pattern=TWO_TYPES, roles=[ROLE],
+                             rules=[rule])
+    data = build_team_data(instance, instance.teams[0])
+    assert engineer_model(data, 0).programme is None
+
+
+def test_daily_turns_whose_weekend_spans_three_turns_keep_cp_sat():
+    # a 24-hour turn from Friday 09:00 touches Saturday: one weekend over three turns
+    instance = team_instance([engineer("alice")], days=14, roles=[ROLE],
+                             rules=[{"rule": "max_weekends", "max": 1}])
+    data = build_team_data(instance, instance.teams[0])
+    assert engineer_model(data, 0).programme is None
+    # without the weekend rule the same turns are priced by the programme
+    instance = team_instance([engineer("alice")], days=14, roles=[ROLE],
+                             rules=[{"rule": "max_consecutive", "max": 4}])
+    assert_programmes_price_as_cp_sat(instance)
+
+
+def test_pricing_goes_through_the_programme_and_counts_deterministic_work():
+    instance = Instance.model_validate(import_file(INSTANCE1))
+    data = build_team_data(instance, instance.teams[0])
+    model = engineer_model(data, 0)
+    prices = {duty: 50.0 for duty, _ in model.duties}
+    found, seconds = model.price(prices, set(), 1.0, deterministic=True)
+    again, same = model.price(prices, set(), 1.0, deterministic=True)
+    rosters, work = model.programme.cheapest(prices, set())
+    assert found == again == rosters and len(rosters) > 1  # Instance1: 7 to 9 shifts
+    assert seconds == same == work > 0
+
+
+def test_a_team_is_priced_by_programmes_only_when_every_engineer_has_one():
+    rules = [{"rule": "max_consecutive", "max": 3},
+             {"rule": "min_rest", "hours": 12, "engineers": ["bob"]}]
+    instance = team_instance([engineer("alice"), engineer("bob")], days=7, pattern=TWO_TYPES,
+                             roles=[ROLE], rules=rules)
+    data = build_team_data(instance, instance.teams[0])
+    alice, bob = engineer_model(data, 0), engineer_model(data, 1)
+    assert alice.programme is not None and bob.programme is None
+    assert priced_alike({0: alice, 1: bob})[0].programme is None
+    alone = engineer_model(data, 0)
+    assert priced_alike({0: alone})[0].programme is not None
