@@ -3,24 +3,21 @@
 Imports a benchmark instance, builds each engineer's own model as the engine does
 (sequential.engineer_model: a dynamic programme where the rules allow one, rosterdp.py, else
 CP-SAT) and prices the root relaxation (columns.RosterDive) from the engine's first pass, with
-no time limit of the engine's own, printing the master's value round by round. `--check K`
-first holds the programme's cheapest roster against CP-SAT's for K engineers at random prices.
+no time limit of the engine's own, printing the master's value round by round (the
+programmes' agreement with CP-SAT is tests/engine/test_rosterdp.py's).
 
     python bench/pricing.py 20 --seconds 600              # Instance20's root, priced exactly
     python bench/pricing.py 20 --seconds 600 --cp-sat     # ... by CP-SAT, as before session 21
-    python bench/pricing.py 20 --check 3 --seconds 0
 """
 
 from __future__ import annotations
 
 import argparse
-import random
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ortools.sat.python import cp_model
 from rotasat.engine import columns
 from rotasat.engine.data import build_team_data
 from rotasat.engine.sequential import FIRST_SHARE, engineer_model, sequential_schedule
@@ -30,37 +27,12 @@ from rotasat.models.nrp import import_file
 DATA = Path(__file__).resolve().parents[1].parent / "shared" / "benchmarks" / "curtois"
 
 
-def check(models: dict[int, columns.EngineerModel], engineers: int) -> None:
-    """The programme's cheapest roster against CP-SAT's (eight workers), at random prices."""
-    rng = random.Random(0)
-    for e, own in list(models.items())[:engineers]:
-        if own.programme is None:
-            print(f"engineer {e}: no programme (CP-SAT prices this one)")
-            continue
-        prices = {duty: round(rng.uniform(-1, 100), 1) for duty, _ in own.duties}
-        began = time.perf_counter()
-        found = own.programme.cheapest(prices, set())
-        took = time.perf_counter() - began
-        own.model.clear_assumptions()
-        own.model.minimize(10 * own.cost - sum(round(10 * prices[d]) * lit
-                                                for d, lit in own.duties))
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 8
-        solver.parameters.max_time_in_seconds = 60
-        status = solver.solve(own.model)
-        mine = "none" if found is None else f"{found[0] - sum(prices[d] for d in found[1]):.1f}"
-        print(f"engineer {e}: programme {mine} in {took:.3f} s; CP-SAT "
-              f"{solver.objective_value / 10:.1f} ({solver.status_name(status)}, "
-              f"{solver.wall_time:.2f} s)", flush=True)
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("instance", type=int)
     parser.add_argument("--seconds", type=float, default=600.0)
     parser.add_argument("--first", type=float, default=40.0, help="seconds for the first pass")
     parser.add_argument("--cp-sat", action="store_true", help="price by CP-SAT only")
-    parser.add_argument("--check", type=int, default=0, metavar="K")
     args = parser.parse_args()
     path = DATA / f"Instance{args.instance}.txt"
     if not path.exists():
@@ -73,10 +45,6 @@ def main() -> None:
             own.programme = None
     print(f"{sum(m.programme is not None for m in models.values())} of {len(models)} "
           "engineers priced by a programme")
-    if args.check:
-        check(models, args.check)
-    if args.seconds <= 0:
-        return
     firsts: list[set[tuple[int, int, int]]] = []
     sequential_schedule(data, args.first / FIRST_SHARE, on_schedule=firsts.append,
                         should_stop=lambda: bool(firsts))  # the first pass only
