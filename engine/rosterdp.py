@@ -39,7 +39,10 @@ from rotasat.models.instance import (
 from .data import TeamData, round_half_up
 
 Duty = tuple[int, int]  # (shift, role)
-SIZES = 3  # rosters a pricing returns, of different sizes
+# Rosters a pricing returns: the cheapest and the cheapest of SIZES - 1 other sizes. Three (as
+# CP-SAT's last few improving rosters) did not mend Instance5 (1238, 1237, 1237 at 60 s) and
+# Instance11 ended at 3763 and 3862 against 3447 with one (60 s, session 21): one it is
+SIZES = 1
 WORK_PER_SECOND = 2e8  # cells of the programme per deterministic second (about CP-SAT's pace)
 
 
@@ -177,9 +180,7 @@ class RosterProgramme:
         """Rosters minimising their own cost less `prices` of their duties, holding every duty
         of `forced`: the cheapest, and the cheapest of up to SIZES - 1 other sizes (cheapest
         last, each with its own cost; none when no roster keeps the rules), and the
-        deterministic seconds taken. A choice of sizes is what CP-SAT's last few improving
-        rosters gave the dives; with the cheapest alone, Instance5 ended a shift short in 2 of 3
-        runs of 60 s (bench/README.md, session 21)."""
+        deterministic seconds taken."""
         unit = self.cost.copy()
         must = np.zeros(len(self.turns), dtype=bool)
         for k, options in enumerate(self.turns):
