@@ -39,11 +39,7 @@ from rotasat.models.instance import (
 from .data import TeamData, round_half_up
 
 Duty = tuple[int, int]  # (shift, role)
-# Rosters a pricing returns: the cheapest and the cheapest of SIZES - 1 other sizes. Three (as
-# CP-SAT's last few improving rosters) did not mend Instance5 (1238, 1237, 1237 at 60 s) and
-# Instance11 ended at 3763 and 3862 against 3447 with one (60 s, session 21): one it is
-SIZES = 1
-WORK_PER_SECOND = 2e8  # cells of the programme per deterministic second (about CP-SAT's pace)
+WORK_PER_SECOND = 2e8  # cells of the programme counted as one deterministic second
 
 
 class RosterProgramme:
@@ -177,10 +173,11 @@ class RosterProgramme:
 
     def cheapest(self, prices: dict[Duty, float], forced: set[Duty]
                  ) -> tuple[list[tuple[int, frozenset[Duty]]], float]:
-        """Rosters minimising their own cost less `prices` of their duties, holding every duty
-        of `forced`: the cheapest, and the cheapest of up to SIZES - 1 other sizes (cheapest
-        last, each with its own cost; none when no roster keeps the rules), and the
-        deterministic seconds taken."""
+        """The roster minimising its own cost less `prices` of its duties, holding every duty
+        of `forced`, with its own cost (an empty list when no roster keeps the rules), and the
+        deterministic seconds taken. One roster: the cheapest of each of three sizes, as
+        CP-SAT's last few improving rosters, did not help the dives (Instance11 at 60 s: 3763
+        and 3862 against 3443; bench/README.md, session 21)."""
         unit = self.cost.copy()
         must = np.zeros(len(self.turns), dtype=bool)
         for k, options in enumerate(self.turns):
@@ -190,17 +187,14 @@ class RosterProgramme:
                     must[k] = True
                     unit[k, [u for u in range(self.types) if u != t]] = np.inf
         history, cells = self._forward(unit, must)
-        last = history[-1][:self.n, self.least:self.most + 1, :]
-        by_size = last.min(axis=(0, 2))
-        sizes = [int(c) for c in np.argsort(by_size, kind="stable")[:SIZES]
-                 if math.isfinite(float(by_size[c]))]
-        found = []
-        for size in reversed(sizes):  # cheapest last
-            roster = self._backward(history, size)
-            duties = frozenset(self.turns[k][t] for k, t in roster)
-            own = self.constant + float(sum(self.cost[k, t] for k, t in roster))
-            found.append((round(own), duties))
-        return found, cells / WORK_PER_SECOND
+        by_size = history[-1][:self.n, self.least:self.most + 1, :].min(axis=(0, 2))
+        size = int(np.argmin(by_size))
+        if not math.isfinite(float(by_size[size])):
+            return [], cells / WORK_PER_SECOND
+        roster = self._backward(history, size)
+        own = self.constant + float(sum(self.cost[k, t] for k, t in roster))
+        duties = frozenset(self.turns[k][t] for k, t in roster)
+        return [(round(own), duties)], cells / WORK_PER_SECOND
 
     def _forward(self, unit: NDArray[np.float64], must: NDArray[np.bool_]
                  ) -> tuple[list[NDArray[np.float64]], int]:
