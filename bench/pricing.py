@@ -1,10 +1,11 @@
 """How the benchmark's rosters' relaxation is priced: round by round, with the engine's pricing.
 
 Imports a benchmark instance, builds each engineer's own model as the engine does
-(sequential.engineer_model: a dynamic programme where the rules allow one, rosterdp.py, else
-CP-SAT) and prices the root relaxation (columns.RosterDive) from the engine's first pass, with
-no time limit of the engine's own, printing the master's value round by round (the
-programmes' agreement with CP-SAT is tests/engine/test_rosterdp.py's).
+(sequential.engineer_model, columns.with_programmes: a dynamic programme where every
+engineer's rules allow one, rosterdp.py, else CP-SAT) and prices the root relaxation
+(columns.RosterDive) from the engine's first pass, with no time limit of the engine's own,
+printing the master's value round by round (the programmes' agreement with CP-SAT is
+tests/engine/test_rosterdp.py's).
 
     python bench/pricing.py 20 --seconds 600              # Instance20's root, priced exactly
     python bench/pricing.py 20 --seconds 600 --cp-sat     # ... by CP-SAT, as before session 21
@@ -40,9 +41,8 @@ def main() -> None:
     instance = Instance.model_validate(import_file(path))
     data = build_team_data(instance, instance.teams[0])
     models = {e: engineer_model(data, e) for e in range(len(data.engineers))}
-    if args.cp_sat:
-        for own in models.values():
-            own.programme = None
+    if not args.cp_sat:
+        columns.with_programmes(data, models)
     print(f"{sum(m.programme is not None for m in models.values())} of {len(models)} "
           "engineers priced by a programme")
     firsts: list[set[tuple[int, int, int]]] = []

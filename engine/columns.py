@@ -103,10 +103,9 @@ class EngineerModel:
     """
 
     def __init__(self, model: cp_model.CpModel, cost: Expr,
-                 duties: list[tuple[Duty, cp_model.IntVar]],
-                 programme: RosterProgramme | None = None) -> None:
+                 duties: list[tuple[Duty, cp_model.IntVar]]) -> None:
         self.model, self.cost, self.duties = model, cost, duties
-        self.programme = programme
+        self.programme: RosterProgramme | None = None  # set by with_programmes
 
     def price(self, duals: dict[Duty, float], forced: set[Duty], seconds: float,
               deterministic: bool) -> tuple[list[tuple[int, Roster]], float]:
@@ -156,14 +155,18 @@ class EngineerModel:
         return round(solver.objective_value)
 
 
-def priced_alike(models: dict[int, EngineerModel]) -> dict[int, EngineerModel]:
-    """`models`, each to be priced by its programme only if every one has one (else by
-    CP-SAT): priced partly exactly and partly by CP-SAT, the dives went astray more often
-    (Instance5 at 60 s: 2 of 7 runs within 1%, against 4 of 4 with CP-SAT for all; not
-    explained, bench/README.md session 21)."""
-    if not all(model.programme is not None for model in models.values()):
-        for model in models.values():
-            model.programme = None
+def with_programmes(data: TeamData, models: dict[int, EngineerModel]
+                    ) -> dict[int, EngineerModel]:
+    """`models`, each given its programme (rosterdp.py) if every one has one, else none (all
+    priced by CP-SAT): priced partly exactly and partly by CP-SAT, the dives went astray more
+    often (Instance5 at 60 s: 2 of 7 runs within 1%, against 4 of 4 with CP-SAT for all; not
+    explained, bench/README.md session 21). Built here, for the pricing, and not with every
+    engineer's model: the descent builds one for each engineer it re-plans."""
+    programmes = {e: RosterProgramme.of(data, e, model.cost, model.duties)
+                  for e, model in models.items()}
+    if all(programme is not None for programme in programmes.values()):
+        for e, model in models.items():
+            model.programme = programmes[e]
     return models
 
 

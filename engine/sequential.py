@@ -31,14 +31,13 @@ from .columns import (
     RootPrices,
     coverage_cost,
     dive_schedule,
-    priced_alike,
     surplus_allowed,
+    with_programmes,
 )
 from .constraints import one_duty_at_a_time
 from .context import Context, Expr, Guards
 from .data import TeamData
 from .objective import preferences, skill_gap
-from .rosterdp import RosterProgramme
 from .rules import add_rules
 from .slack import Slacks
 from .variables import make_variables
@@ -150,7 +149,7 @@ def sequential_schedule(data: TeamData, seconds: float, deterministic: bool = Fa
     fair = weighs_fairness(data)
     keep = 0.0 if fair else UNDIVED_EXTRA * seconds  # for rounds after the first, unless dived
     if not fair and budget[0] > 0 and not should_stop():
-        models = priced_alike({e: engineer_model(data, e) for e in order})
+        models = with_programmes(data, {e: engineer_model(data, e) for e in order})
         rosters, costs, spent, core, prices = dive_schedule(
             data, models, {e: frozenset(duties[e]) for e in order}, DIVE_SHARE * budget[0],
             deterministic, should_stop)
@@ -211,8 +210,7 @@ def engineer_model(data: TeamData, e: int) -> EngineerModel:
     if weights.skill:
         costs.append(weights.skill * skill_gap(ctx)[0])
     duties = [((s, r), literal) for (s, r, _), literal in ctx.vars.assign.items()]
-    cost = sum(costs)
-    return EngineerModel(model, cost, duties, RosterProgramme.of(data, e, cost, duties))
+    return EngineerModel(model, sum(costs), duties)
 
 
 def _best_duties(data: TeamData, e: int, placed: Counter[tuple[int, int]], budget: list[float],

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from engine_support import engineer, team_instance
 from ortools.sat.python import cp_model
-from rotasat.engine.columns import priced_alike
+from rotasat.engine.columns import with_programmes
 from rotasat.engine.data import build_team_data
 from rotasat.engine.sequential import engineer_model
 from rotasat.models import Instance
@@ -35,6 +35,11 @@ def cp_sat_cheapest(model, prices, forced):
     return solver.objective_value / 10 if status == cp_model.OPTIMAL else None
 
 
+def priced(data, e):
+    """Engineer e's own model, with its programme where it has one (alone in its team)."""
+    return with_programmes(data, {e: engineer_model(data, e)})[e]
+
+
 def assert_programmes_price_as_cp_sat(instance, trials=3, seed=0):
     """Every engineer has a programme, and at random prices (with two duties forced in the last
     trial) it finds what CP-SAT finds: the same least value, a roster that keeps the
@@ -42,7 +47,7 @@ def assert_programmes_price_as_cp_sat(instance, trials=3, seed=0):
     rng = random.Random(seed)
     data = build_team_data(instance, instance.teams[0])
     for e in range(len(data.engineers)):
-        model = engineer_model(data, e)
+        model = priced(data, e)
         assert model.programme is not None, data.engineers[e].id
         for trial in range(trials):
             prices = {duty: round(rng.uniform(-1, 100), 1) for duty, _ in model.duties}
@@ -101,7 +106,7 @@ def test_any_other_rule_leaves_the_engineer_to_cp_sat(rule):
     instance = team_instance([engineer("alice")], days=7, pattern=TWO_TYPES, roles=[ROLE],
                              rules=[rule])
     data = build_team_data(instance, instance.teams[0])
-    assert engineer_model(data, 0).programme is None
+    assert priced(data, 0).programme is None
 
 
 def test_daily_turns_whose_weekend_spans_three_turns_keep_cp_sat():
@@ -109,7 +114,7 @@ def test_daily_turns_whose_weekend_spans_three_turns_keep_cp_sat():
     instance = team_instance([engineer("alice")], days=14, roles=[ROLE],
                              rules=[{"rule": "max_weekends", "max": 1}])
     data = build_team_data(instance, instance.teams[0])
-    assert engineer_model(data, 0).programme is None
+    assert priced(data, 0).programme is None
     # without the weekend rule the same turns are priced by the programme
     instance = team_instance([engineer("alice")], days=14, roles=[ROLE],
                              rules=[{"rule": "max_consecutive", "max": 4}])
@@ -119,7 +124,7 @@ def test_daily_turns_whose_weekend_spans_three_turns_keep_cp_sat():
 def test_pricing_goes_through_the_programme_and_counts_deterministic_work():
     instance = Instance.model_validate(import_file(INSTANCE1))
     data = build_team_data(instance, instance.teams[0])
-    model = engineer_model(data, 0)
+    model = priced(data, 0)
     prices = {duty: 50.0 for duty, _ in model.duties}
     found, seconds = model.price(prices, set(), 1.0, deterministic=True)
     again, same = model.price(prices, set(), 1.0, deterministic=True)
@@ -134,8 +139,6 @@ def test_a_team_is_priced_by_programmes_only_when_every_engineer_has_one():
     instance = team_instance([engineer("alice"), engineer("bob")], days=7, pattern=TWO_TYPES,
                              roles=[ROLE], rules=rules)
     data = build_team_data(instance, instance.teams[0])
-    alice, bob = engineer_model(data, 0), engineer_model(data, 1)
-    assert alice.programme is not None and bob.programme is None
-    assert priced_alike({0: alice, 1: bob})[0].programme is None
-    alone = engineer_model(data, 0)
-    assert priced_alike({0: alone})[0].programme is not None
+    assert priced(data, 0).programme is not None and priced(data, 1).programme is None
+    together = with_programmes(data, {0: engineer_model(data, 0), 1: engineer_model(data, 1)})
+    assert together[0].programme is None and together[1].programme is None
