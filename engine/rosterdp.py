@@ -5,9 +5,10 @@ turns: which shift type the last turn held, how long the current run of duty or 
 that run touches the horizon's first turn (where minimum runs are exempt), and two counts, the
 duties (or minutes) held so far and the weekends touched so far. A state of those, turn after
 turn, gives the exact cheapest roster at any prices, far faster than CP-SAT on long horizons:
-on benchmark Instance20 (182 days) 0.1 s against 5 to 14 s for CP-SAT with eight workers to
+on benchmark Instance20 (182 days) 0.03 s against 5 to 14 s for CP-SAT with eight workers to
 prove the same roster, and one second of CP-SAT often found none at all (bench/README.md,
-session 21).
+sessions 21 and 22). The walk is compiled (numba) and releases the interpreter's lock, so the
+pricing threads run side by side.
 
 It applies only where that reading is exact: one rotation, one role, at most one duty a turn
 (its shifts overlap one another and none of the next turn's), every rule of the engineer's hard
@@ -23,6 +24,7 @@ import math
 from fractions import Fraction
 from typing import Any
 
+import numba
 import numpy as np
 from numpy.typing import NDArray
 from ortools.sat.python import cp_model_helper as cmh
@@ -39,7 +41,7 @@ from rotasat.models.instance import (
 from .data import TeamData, round_half_up
 
 Duty = tuple[int, int]  # (shift, role)
-WORK_PER_SECOND = 2e8  # cells of the programme counted as one deterministic second
+WORK_PER_SECOND = 4e8  # cells visited by the walk counted as one deterministic second
 
 
 class RosterProgramme:
@@ -64,9 +66,9 @@ class RosterProgramme:
         n = self.n = len(states)
         self.states = states
         self.may_rest = np.array([at[s] for s in states if s[0] == "work"
-                                  and (s[2] >= shortest or s[3])])
+                                  and (s[2] >= shortest or s[3])], dtype=np.int64)
         self.may_work = np.array([at[s] for s in states if s[0] == "off"
-                                  and (s[1] >= rest or s[2])])
+                                  and (s[1] >= rest or s[2])], dtype=np.int64)
         preds: list[list[int]] = []  # n: best state that may rest next, n + 1: may work next
         for s in states:
             if s[0] == "work":
@@ -80,13 +82,23 @@ class RosterProgramme:
                 _, run, b = s
                 begun = ([] if b else [n]) if run == 1 else [at["off", run - 1, b]]
                 preds.append(begun + ([at["off", rest, b]] if run == rest else []))
-        width = max(1, max(len(p) for p in preds))
-        self.preds = np.array([p + [n + 2] * (width - len(p)) for p in preds])
-        self.work_type = np.array([s[1] if s[0] == "work" else 0 for s in states])
+        # predecessors of each state, flat (state s's are pred[start[s]:start[s + 1]])
+        self.pred = np.array([p for ps in preds for p in ps], dtype=np.int64)
+        self.start = np.cumsum([0] + [len(ps) for ps in preds], dtype=np.int64)
+        self.work_type = np.array([s[1] if s[0] == "work" else 0 for s in states],
+                                  dtype=np.int64)
         self.working = np.array([s[0] == "work" for s in states])
         self.starts_run = np.array([s[0] == "work" and s[2] == 1 for s in states])
-        self.begins = [(at["work", t, 1, 1], t) for t in range(types)]
+        self.begins = np.array([at["work", t, 1, 1] for t in range(types)], dtype=np.int64)
         self.begins_off = at["off", 1, 1]
+        self.weekend_key = np.array(self.weekend_of or [-1] * len(turns), dtype=np.int64)
+        # the most duties any `r` turns in a row can hold (runs of `longest` apart by `rest`):
+        # counts that cannot reach the least in the turns left are never kept
+        reach = np.arange(len(turns) + 1, dtype=np.int64)
+        if longest is not None:
+            reach = reach // (longest + rest) * longest + np.minimum(reach % (longest + rest),
+                                                                     longest)
+        self.reach = reach
 
     @classmethod
     def of(cls, data: TeamData, e: int, own_cost: Any, duties: list[tuple[Duty, Any]]
@@ -186,93 +198,16 @@ class RosterProgramme:
                 if duty in forced:
                     must[k] = True
                     unit[k, [u for u in range(self.types) if u != t]] = np.inf
-        history, cells = self._forward(unit, must)
-        by_size = history[-1][:self.n, self.least:self.most + 1, :].min(axis=(0, 2))
-        size = int(np.argmin(by_size))
-        if not math.isfinite(float(by_size[size])):
+        value, types, cells = _walk(
+            unit, must, self.work_type, self.working, self.starts_run, self.start, self.pred,
+            self.may_rest, self.may_work, self.begins, self.begins_off, self.weekend_key,
+            self.weekend_cap, int(self.counted), self.least, self.most, self.reach)
+        if not math.isfinite(value):
             return [], cells / WORK_PER_SECOND
-        roster = self._backward(history, size)
+        roster = [(k, int(t)) for k, t in enumerate(types) if t >= 0]
         own = self.constant + float(sum(self.cost[k, t] for k, t in roster))
         duties = frozenset(self.turns[k][t] for k, t in roster)
         return [(round(own), duties)], cells / WORK_PER_SECOND
-
-    def _forward(self, unit: NDArray[np.float64], must: NDArray[np.bool_]
-                 ) -> tuple[list[NDArray[np.float64]], int]:
-        n, turns = self.n, len(self.turns)
-        shape = (n + 3, self.most + 1, self.weekend_cap + 1)
-        best = np.full(shape, np.inf)
-        first_weekend = bool(self.weekend_of) and self.weekend_of[0] >= 0
-        if int(self.counted) <= self.most and int(first_weekend) <= self.weekend_cap:
-            for state, t in self.begins:
-                best[state, int(self.counted), int(first_weekend)] = unit[0, t]
-        if not must[0]:
-            best[self.begins_off, 0, 0] = 0.0
-        history, cells = [best], 0
-        working, first = self.working, self.working & self.starts_run
-        later = self.working & ~self.starts_run
-        for k in range(1, turns):
-            if self.counted:
-                high, low = min(k, self.most), max(0, self.least - (turns - k))
-            else:
-                high = low = 0
-            view = best[:, low:high + 1, :]
-            view[n] = view[self.may_rest].min(axis=0)
-            view[n + 1] = view[self.may_work].min(axis=0)
-            view[n + 2] = np.inf
-            came = view[self.preds[:, 0]].copy()
-            for j in range(1, self.preds.shape[1]):
-                np.minimum(came, view[self.preds[:, j]], out=came)
-            cells += came.size * self.preds.shape[1]
-            after = np.full(shape, np.inf)
-            if not must[k]:
-                after[:n, low:high + 1][~working] = came[~working]
-            add = unit[k, self.work_type][:, None, None]
-            step = int(self.counted)
-            end = min(high + step, self.most)
-            span = end + 1 - (low + step)
-            target = after[:n, low + step:end + 1]
-            moved = came[:, :span] + add
-            key = self.weekend_of[k] if self.weekend_of else -1
-            if key < 0:  # no weekend in this turn
-                target[working] = moved[working]
-            elif self.weekend_of[k - 1] == key:  # counted already if the turn before was worked
-                target[first, :, 1:] = moved[first, :, :-1]
-                target[later] = moved[later]
-            else:
-                target[working, :, 1:] = moved[working, :, :-1]
-            best = after
-            history.append(best)
-        return history, cells
-
-    def _backward(self, history: list[NDArray[np.float64]], size: int) -> list[tuple[int, int]]:
-        """The cheapest roster whose count is `size` (from the least) by the forward pass,
-        (turn, type) pairs."""
-        n, turns = self.n, len(self.turns)
-        last = history[-1][:n, self.least + size, :]
-        state, weekends = (int(x) for x in np.unravel_index(int(np.argmin(last)), last.shape))
-        count = self.least + size
-        roster: list[tuple[int, int]] = []
-        for k in range(turns - 1, 0, -1):
-            s = self.states[state]
-            if s[0] == "work":
-                roster.append((k, s[1]))
-                count -= int(self.counted)
-                key = self.weekend_of[k] if self.weekend_of else -1
-                if key >= 0 and (self.weekend_of[k - 1] != key or s[2] == 1):
-                    weekends -= 1
-            before = history[k - 1]
-            options: list[int] = []
-            for p in self.preds[state]:
-                if p == n:
-                    options += [int(x) for x in self.may_rest]
-                elif p == n + 1:
-                    options += [int(x) for x in self.may_work]
-                elif p < n:
-                    options.append(int(p))
-            state = min(options, key=lambda p: float(before[p, count, weekends]))
-        if self.states[state][0] == "work":
-            roster.append((0, self.states[state][1]))
-        return roster[::-1]
 
 
 def _or(value: int | None, default: int) -> int:
@@ -334,3 +269,124 @@ def _weekend_keys(data: TeamData, e: int, turns: list[dict[int, Duty]]) -> list[
         if len(at) > 2 or at[-1] - at[0] != len(at) - 1:
             return None
     return keys
+
+
+@numba.njit(cache=True, nogil=True)
+def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may_work,
+          begins, begins_off, weekend_key, weekend_cap, step, least, most, reach):  # type: ignore[no-untyped-def]
+    """The programme's walk along the turns, compiled (numpy's array steps spent most of their
+    time filling memory and held the interpreter's lock, so two pricing threads gained
+    nothing): the cheapest value, each turn's shift type (-1: off) and the cells visited.
+
+    A cell is (state, duties so far, weekends so far) after a turn; only duty counts that can
+    still end between `least` and `most` are kept. Each cell remembers its best predecessor
+    state, so the roster is read back from the last turn. Predecessor `n` stands for the best
+    state that may rest next, `n + 1` for the best that may work next. Ties go to the lowest
+    count, state and weekend count, so the same prices give the same roster. `reach[r]` is the
+    most duties r turns in a row may hold."""
+    turns, types = unit.shape
+    n = work_type.shape[0]
+    weekends = weekend_cap + 1
+    inf = np.inf
+    lows = np.zeros(turns, np.int64)  # the counts kept after each turn: lows[k] to ends[k]
+    ends = np.zeros(turns, np.int64)
+    ends[0] = min(step, most)
+    for k in range(1, turns):
+        if step:
+            lows[k] = max(0, least - reach[turns - k])
+            ends[k] = min(reach[k + 1], most)
+    offset = np.zeros(turns + 1, np.int64)  # where each turn's back pointers begin
+    for k in range(1, turns):
+        if ends[k] < lows[k]:  # too few turns left for the least duties
+            return inf, np.full(turns, -1, np.int64), 0
+        offset[k + 1] = offset[k] + n * (ends[k] - lows[k] + 1) * weekends
+    back = np.empty(offset[turns], np.int16)
+    before = np.full((n, most + 1, weekends), inf)
+    after = np.full((n, most + 1, weekends), inf)
+    first_weekend = 1 if weekend_key[0] >= 0 else 0
+    if step <= most and first_weekend <= weekend_cap:
+        for t in range(types):
+            before[begins[t], step, first_weekend] = unit[0, t]
+    if not must[0]:
+        before[begins_off, 0, 0] = 0.0
+    best_rest = np.full((most + 1, weekends), inf)  # best state that may rest next, and its value
+    from_rest = np.zeros((most + 1, weekends), np.int64)
+    best_work = np.full((most + 1, weekends), inf)
+    from_work = np.zeros((most + 1, weekends), np.int64)
+    cells = 0
+    for k in range(1, turns):
+        low, end = lows[k], ends[k]
+        high = ends[k - 1]  # the counts before turn k that matter: lows[k] to high
+        width = end - low + 1
+        for c in range(low, high + 1):
+            for w in range(weekends):
+                value, arg = inf, -1
+                for p in may_rest:
+                    if before[p, c, w] < value:
+                        value, arg = before[p, c, w], p
+                best_rest[c, w], from_rest[c, w] = value, arg
+                value, arg = inf, -1
+                for p in may_work:
+                    if before[p, c, w] < value:
+                        value, arg = before[p, c, w], p
+                best_work[c, w], from_work[c, w] = value, arg
+        cells += (high + 1 - low) * weekends * (may_rest.shape[0] + may_work.shape[0])
+        after[:, low:end + 1, :] = inf
+        key = weekend_key[k]
+        for s in range(n):
+            if working[s]:
+                add = unit[k, work_type[s]]
+                if add == inf:
+                    continue
+                grow = step
+                # a weekend counts when first worked: in a new weekend's turn, or in its second
+                # turn after an unworked first
+                touch = 0 if key < 0 else (
+                    1 if weekend_key[k - 1] != key or starts_run[s] else 0)
+            else:
+                if must[k]:
+                    continue
+                add, grow, touch = 0.0, 0, 0
+            for c in range(low, high + 1):
+                count = c + grow
+                if count > end:
+                    break
+                for w in range(weekends - touch):
+                    value, arg = inf, -1
+                    for j in range(start[s], start[s + 1]):
+                        p = pred[j]
+                        if p == n:
+                            v, q = best_rest[c, w], from_rest[c, w]
+                        elif p == n + 1:
+                            v, q = best_work[c, w], from_work[c, w]
+                        else:
+                            v, q = before[p, c, w], p
+                        if v < value:
+                            value, arg = v, q
+                    cells += start[s + 1] - start[s]
+                    if arg >= 0:
+                        after[s, count, w + touch] = value + add
+                        back[offset[k] + (s * width + count - low) * weekends + w + touch] = arg
+        before, after = after, before
+    value, state, count, touched = inf, -1, -1, -1
+    for c in range(least, most + 1):
+        for s in range(n):
+            for w in range(weekends):
+                if before[s, c, w] < value:
+                    value, state, count, touched = before[s, c, w], s, c, w
+    held = np.full(turns, -1, np.int64)
+    if state < 0:
+        return value, held, cells
+    for k in range(turns - 1, 0, -1):
+        width = ends[k] - lows[k] + 1
+        came = back[offset[k] + (state * width + count - lows[k]) * weekends + touched]
+        if working[state]:
+            held[k] = work_type[state]
+            key = weekend_key[k]
+            count -= step
+            if key >= 0 and (weekend_key[k - 1] != key or starts_run[state]):
+                touched -= 1
+        state = came
+    if working[state]:
+        held[0] = work_type[state]
+    return value, held, cells
