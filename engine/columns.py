@@ -63,6 +63,12 @@ ROOT_ROUNDS_EXACT = 1.5
 # after 235 s with 0.7; bench/pricing.py, bench/README.md session 21)
 SMOOTHING = 0.7
 MAX_DIVES = 4  # dives from the same root while time allows, the cheapest kept
+# A dive by duties takes about DUTY_STEPS steps per duty the root holds in part, each about
+# DUTY_STEP_ROUNDS of the root's rounds (Instance8 at 80 s: 74 and 52 steps for 461 duties,
+# 0.26 s a step against 0.85 s a round). Where that would not fit in the time left, the dive
+# fixes whole rosters instead, one engineer a step (Instance20: some 9000 duties in part).
+DUTY_STEPS = 0.2
+DUTY_STEP_ROUNDS = 0.3
 NOISE = 0.2  # later dives force a duty held nearly most, not the most, so that they differ
 
 # the master's value, coverage duals, convexity duals and the mix (roster weights above zero)
@@ -167,6 +173,9 @@ def with_programmes(data: TeamData, models: dict[int, EngineerModel]
     if all(programme is not None for programme in programmes.values()):
         for e, model in models.items():
             model.programme = programmes[e]
+        first = next(iter(programmes.values()))
+        if first is not None:  # compiled on first use (seconds without a cache): before any
+            first.cheapest({}, set())  # pricing round is timed
     return models
 
 
@@ -209,6 +218,10 @@ class RosterDive:
         self.rosters: dict[int, dict[Roster, int]] = {e: {start[e]: costs[e]}
                                                       for e in self.engineers}
         self.forced: dict[int, set[Duty]] = {e: set() for e in self.engineers}
+        self.fixed: dict[int, Roster] = {}  # engineers held to one roster (a dive by rosters)
+        self.rounds = 0  # pricing rounds so far
+        self.lp_settings = ""  # GLOP's own settings (_master)
+        self.warm = False  # does GLOP go on from the last basis (the dives)?
         self.core: dict[int, Roster] = {}  # the duties the priced root holds whole
         self.prices: RootPrices | None = None  # the priced root's
         self._build_master()
@@ -227,12 +240,17 @@ class RosterDive:
             if not self.priced:
                 return start  # the time is better spent re-planning engineer by engineer
             self.core = {e: frozenset(duties) for e, duties in _held_whole(root[3]).items()}
+            self.warm = True  # the dives' masters go on from the last basis (_master)
             self.prices = RootPrices(self.models, root[1], root[2], self.deterministic)
+            # where a dive by duties would not fit, the dive fixes whole rosters instead
+            step = DUTY_STEP_ROUNDS * (total - deadline()) / max(1, self.rounds)
+            fractional = sum(1e-6 < w < 1 - 1e-6 for w in _held(root[3]).values())
+            dive = (self._dive_rosters if DUTY_STEPS * fractional * step > deadline()
+                    else self._dive)
             for attempt in range(MAX_DIVES):
                 started = deadline()
                 noise = NOISE if attempt else 0.0
-                rosters = self._dive(pool, root, random.Random(attempt), noise, deadline,
-                                     should_stop)
+                rosters = dive(pool, root, random.Random(attempt), noise, deadline, should_stop)
                 if rosters is not None:
                     cost = self._cost(rosters)
                     if cost < best[0]:
@@ -242,6 +260,7 @@ class RosterDive:
                     break
                 for e in self.engineers:  # the next dive starts from the root again
                     self.forced[e].clear()
+                self.fixed.clear()
                 for weight in self.weights.values():
                     weight.SetUb(1)
             return best[1]
@@ -267,6 +286,34 @@ class RosterDive:
             found = self._price(pool, ROUNDS_PER_STEP, deadline, should_stop)
             if found is None:
                 return self._whole(mix)
+            master = found
+
+    def _dive_rosters(self, pool: ThreadPoolExecutor, master: Master, rng: random.Random,
+                      noise: float, deadline: Callable[[], float],
+                      should_stop: Callable[[], bool]) -> dict[int, Roster] | None:
+        """Hold engineers to one roster each until the mix is whole: those whose mix is one
+        roster already, then the engineer whose heaviest roster weighs most (nearly most in
+        later dives), pricing the others again after each. At most one step per engineer:
+        for teams whose relaxation is too fractional for a dive by duties (benchmark
+        Instance20: some 9000 of its 11000 duties held in part at the root). When time runs
+        out, each engineer's heaviest roster."""
+        while True:
+            heaviest: dict[int, tuple[float, Roster]] = {}
+            for (e, roster), weight in master[3].items():
+                if e not in heaviest or weight > heaviest[e][0]:
+                    heaviest[e] = (weight, roster)
+            open_ = {e: held for e, held in heaviest.items() if e not in self.fixed}
+            for e, (weight, roster) in open_.items():
+                if weight >= 1 - 1e-6:
+                    self.fixed[e] = roster
+            left = [(weight, e) for e, (weight, _) in open_.items() if e not in self.fixed]
+            if not left or deadline() <= 0 or should_stop():
+                return self._whole(master[3])
+            _, e = max(left, key=lambda item: item[0] + noise * rng.random())
+            self.fixed[e] = heaviest[e][1]
+            found = self._price(pool, ROUNDS_PER_STEP, deadline, should_stop)
+            if found is None:
+                return self._whole(master[3])
             master = found
 
     def _cost(self, rosters: dict[int, Roster]) -> float:
@@ -310,6 +357,7 @@ class RosterDive:
                         self.rosters[e][roster] = cost
                         added += 1
             done += 1
+            self.rounds += 1
             if smooth:
                 bound = self._lagrangian(at, results)
                 if bound > best:
@@ -345,12 +393,15 @@ class RosterDive:
     def _pricer(self, duals: dict[Duty, float], seconds: float
                 ) -> Callable[[int], tuple[list[tuple[int, Roster]], float]]:
         def price(e: int) -> tuple[list[tuple[int, Roster]], float]:
+            if e in self.fixed:
+                return [], 0.0
             return self.models[e].price(duals, self.forced[e], seconds, self.deterministic)
         return price
 
     def _master(self) -> Master | None:
         """Solve the master over the rosters so far that hold every forced duty."""
         lp = self.lp
+        columns = len(self.weights)
         for e in self.engineers:  # rosters new since the last solve
             for roster, cost in self.rosters[e].items():
                 if (e, roster) not in self.weights:
@@ -361,8 +412,16 @@ class RosterDive:
                         self.coverage[duty].SetCoefficient(weight, 1)
                     self.weights[e, roster] = weight
         for (e, roster), weight in self.weights.items():
-            if not self.forced[e] <= roster:
+            if not self.forced[e] <= roster or self.fixed.get(e, roster) != roster:
                 weight.SetUb(0)  # it lacks a forced duty: out of the dive from now on
+        if self.warm:
+            # GLOP's presolve starts over at every solve; without it, the dual simplex goes on
+            # from the last basis once bounds tighten (a dive's step), the primal once rosters
+            # are added (its pricing). Instance20's master after a roster is fixed: 0.3 to 0.8 s,
+            # and 0.3 s after a pricing, against 5 to 10 s with presolve or one simplex for both
+            dual = len(self.weights) == columns
+            self.lp_settings = f"use_preprocessing: false use_dual_simplex: {str(dual).lower()}"
+            lp.SetSolverSpecificParametersAsString(self.lp_settings)
         # Now and then GLOP's presolve fails on a dive's master (ABNORMAL in 8 of 21 dives, six
         # runs on Instance8, even solved from scratch); without presolve the same master solves
         if lp.Solve() != pywraplp.Solver.OPTIMAL:
@@ -370,7 +429,7 @@ class RosterDive:
             fresh = pywraplp.MPSolverParameters()
             fresh.SetIntegerParam(fresh.INCREMENTALITY, fresh.INCREMENTALITY_OFF)
             solved = lp.Solve(fresh)
-            lp.SetSolverSpecificParametersAsString("")
+            lp.SetSolverSpecificParametersAsString(self.lp_settings)
             if solved != pywraplp.Solver.OPTIMAL:
                 return None
         return (lp.Objective().Value(),
