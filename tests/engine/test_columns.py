@@ -148,3 +148,61 @@ def test_the_relaxation_priced_to_the_end_prices_every_roster_at_its_worth_or_ab
         # there may have begun before it or go on after it): 28 of the 42
         assert workable == 28
     assert dive_schedule(data, models, start, seconds=0.0).prices is None
+
+
+@pytest.fixture
+def dives_by_rosters(monkeypatch):
+    """The dives fix whole rosters (as where a dive by duties would not fit in the time);
+    yields the list of engineers fixed, step by step."""
+    from rotasat.engine import columns
+
+    monkeypatch.setattr(columns, "DUTY_STEPS", 1e9)
+    fixed: list[int] = []
+    by_rosters = columns.RosterDive._dive_rosters
+
+    def spy(self, *args, **kwargs):
+        price = self._price
+
+        def priced(*a, **k):
+            fixed.append(len(self.fixed))
+            return price(*a, **k)
+
+        self._price = priced
+        return by_rosters(self, *args, **kwargs)
+
+    monkeypatch.setattr(columns.RosterDive, "_dive_rosters", spy)
+    return fixed
+
+
+def test_a_dive_by_whole_rosters_reaches_the_same_optimum(dives_by_rosters):
+    # minimums_start by rosters: the root's mix is whole already, so both engineers are held
+    # to their rosters at once, the optimum (cost 0, the week split 3 + 3)
+    instance, data, start, models = minimums_start()
+    rosters, costs, _, _, _ = dive_schedule(data, models, start, seconds=10)
+    assert rosters is not None and costs == {0: 0, 1: 0}
+    result = judged(instance, data, rosters)
+    assert result.feasible and result.objective == 0
+
+
+def test_a_dive_by_whole_rosters_holds_one_engineer_a_step_and_the_staffing_limit(
+        dives_by_rosters):
+    # the three engineers of test_a_hard_staffing_limit_holds_in_the_dive, from a start that
+    # leaves every day to one engineer: the mix is split between rosters, so engineers are
+    # held one a step (pricing the others again each time) until each holds one roster; the
+    # best still falls 2 short (cost 14) and never doubles a day
+    rules = [{"rule": "shifts", "min": 2, "hard": False, "weight": 7}]
+    role = {"id": "staff", "understaff_weight": 100}
+    instance = team_instance([engineer("a"), engineer("b"), engineer("c")], days=4,
+                             roles=[role], rules=rules)
+    data = build_team_data(instance, instance.teams[0])
+    start = {0: frozenset((s, 0) for s in range(4)), 1: frozenset(), 2: frozenset()}
+    models = {e: engineer_model(data, e) for e in range(3)}
+    rosters, _, _, _, _ = dive_schedule(data, models, start, seconds=10)
+    assert rosters is not None
+    result = judged(instance, data, rosters)
+    assert result.feasible, [v.message for v in result.violations]
+    assert result.objective == 14
+    held = [duty for roster in rosters.values() for duty in roster]
+    assert len(held) == len(set(held)) == 4
+    assert dives_by_rosters and dives_by_rosters == sorted(dives_by_rosters)
+    assert dives_by_rosters[-1] <= 3

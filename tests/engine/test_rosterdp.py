@@ -81,6 +81,21 @@ def test_runs_successions_weekends_and_counts_are_priced_as_cp_sat_prices_them()
     assert_programmes_price_as_cp_sat(instance, trials=4)
 
 
+@pytest.mark.parametrize("least", [9, 10])
+def test_a_least_count_at_or_beyond_what_the_runs_allow_is_priced_as_cp_sat_prices_it(least):
+    # runs of at most 3 days with 2 off between: 14 days hold at most 9 duties (3 on, 2 off,
+    # 3 on, 2 off, 3 on, 1 off). The walk keeps only counts that can still reach the least in
+    # the days left: 9 leaves a handful of rosters, 10 none at all (CP-SAT: infeasible)
+    rules = [{"rule": "max_consecutive", "max": 3}, {"rule": "min_consecutive_off", "min": 2},
+             {"rule": "shifts", "min": least, "max": 12}]
+    instance = team_instance([engineer("alice")], days=14, pattern=TWO_TYPES, roles=[ROLE],
+                             rules=rules)
+    assert_programmes_price_as_cp_sat(instance, trials=4, seed=2)
+    data = build_team_data(instance, instance.teams[0])
+    found, _ = priced(data, 0).programme.cheapest({}, set())
+    assert [len(roster) for _, roster in found] == ([9] if least == 9 else [])
+
+
 def test_without_run_or_count_rules_every_roster_is_open():
     # no maximum run, no minimum rest: runs of any length, one state each beyond their reach
     instance = team_instance([engineer("alice")], days=10, pattern=TWO_TYPES, roles=[ROLE],
