@@ -12,7 +12,7 @@ Table of contents:
 - warmstart.py    a greedy first schedule (rotation and incidents) for the hint
 - sequential.py   a first schedule built engineer by engineer, where coverage is priced
 - columns.py      rosters priced against coverage, and a dive to one roster each
-- rosterdp.py     one engineer's cheapest roster by dynamic programming over the days
+- rosterdp.py     one engineer's cheapest roster by dynamic programming over the days (numba)
 - lns.py          a few engineers re-solved at a time, the others fixed
 - windows.py      a few days re-solved at a time for the whole team, the rest fixed
 - solve.py        time sharing across components, progress, the result

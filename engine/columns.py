@@ -10,7 +10,9 @@ That relaxation is far tighter than CP-SAT's own on these teams: on benchmark In
 reaches 1296.6 against the optimum 1300, where CP-SAT's bound stays at 1249 to 1278.
 
 Its mixed rosters are then made whole by a dive: every duty the relaxation holds whole is kept,
-then the duty it holds most, and rosters are priced again, until the mix is whole. A few dives
+then the duty it holds most, and rosters are priced again, until the mix is whole. Where those
+steps would not fit in the time (thousands of duties held in part, benchmark Instance20), the
+dive holds whole rosters instead, one engineer a step. A few dives
 differ by a little noise; the cheapest is kept, and never one worse than the start. The descent
 (sequential.py) and then CP-SAT (solve.py) polish what the dives could not (bench/README.md),
 CP-SAT first among the schedules that keep every duty the relaxation holds whole (its core);
@@ -54,8 +56,8 @@ THREADS = 2  # pricing solves run side by side (CP-SAT releases the GIL)
 ROOT_SHARE = 0.6
 ROOT_ROUNDS = 20  # ... and is given up after one round when twenty such would not fit
 # ... or, priced exactly (rosterdp.py), when this many per engineer would not: Instance20 (50
-# engineers, 3.5 s a round) needs about 75 rounds, more than its share holds at 600 s, and the
-# descent has more use for the time (bench/README.md, session 21)
+# engineers) needs about 80 rounds; at 1.5 s a round they fit in its share at 600 s (priced to
+# the end in 110 to 125 s; at 3.5 s a round they did not, bench/README.md, sessions 21, 22)
 ROOT_ROUNDS_EXACT = 1.5
 # Where every engineer's roster is priced exactly, the root prices at this blend of the duals
 # giving the best Lagrangian bound so far and the master's (Wentges' smoothing): without it the
