@@ -175,7 +175,7 @@ def with_programmes(data: TeamData, models: dict[int, EngineerModel]
     if all(programme is not None for programme in programmes.values()):
         for e, model in models.items():
             model.programme = programmes[e]
-        first = next(iter(programmes.values()))
+        first = next(iter(programmes.values()), None)
         if first is not None:  # compiled on first use (seconds without a cache): before any
             first.cheapest({}, set())  # pricing round is timed
     return models
