@@ -81,15 +81,21 @@ def test_the_relaxation_priced_to_the_end_names_the_duties_it_holds_whole():
 
 
 def test_a_hard_staffing_limit_holds_in_the_dive():
-    # Over-staffing is not allowed (the role has no overstaff weight). Three engineers should
-    # each work 2 of the 4 one-person days, a soft minimum at 7 per shift short: 6 duties do
-    # not fit in 4 days, so the best places 4 and falls 2 short (cost 14), never doubling a day.
+    # over-staffing is not allowed (the role has no overstaff weight): 6 wanted duties do not
+    # fit in 4 days, and the dive never doubles a day to place them
+    dive_three_to_the_best({0: frozenset({(0, 0), (1, 0)}), 1: frozenset({(2, 0), (3, 0)}),
+                            2: frozenset()})
+
+
+def dive_three_to_the_best(start):
+    """Three engineers who should each work 2 of 4 one-person days (a soft minimum at 7 a shift
+    short), over-staffing not allowed, dived from `start`: the best places 4 duties and falls 2
+    short (cost 14), never doubling a day."""
     rules = [{"rule": "shifts", "min": 2, "hard": False, "weight": 7}]
     role = {"id": "staff", "understaff_weight": 100}
     instance = team_instance([engineer("a"), engineer("b"), engineer("c")], days=4,
                              roles=[role], rules=rules)
     data = build_team_data(instance, instance.teams[0])
-    start = {0: frozenset({(0, 0), (1, 0)}), 1: frozenset({(2, 0), (3, 0)}), 2: frozenset()}
     models = {e: engineer_model(data, e) for e in range(3)}
     rosters, _, _, _, _ = dive_schedule(data, models, start, seconds=10)
     assert rosters is not None
@@ -188,21 +194,8 @@ def test_a_dive_by_whole_rosters_holds_one_engineer_a_step_and_the_staffing_limi
         dives_by_rosters):
     # the three engineers of test_a_hard_staffing_limit_holds_in_the_dive, from a start that
     # leaves every day to one engineer: the mix is split between rosters, so engineers are
-    # held one a step (pricing the others again each time) until each holds one roster; the
-    # best still falls 2 short (cost 14) and never doubles a day
-    rules = [{"rule": "shifts", "min": 2, "hard": False, "weight": 7}]
-    role = {"id": "staff", "understaff_weight": 100}
-    instance = team_instance([engineer("a"), engineer("b"), engineer("c")], days=4,
-                             roles=[role], rules=rules)
-    data = build_team_data(instance, instance.teams[0])
-    start = {0: frozenset((s, 0) for s in range(4)), 1: frozenset(), 2: frozenset()}
-    models = {e: engineer_model(data, e) for e in range(3)}
-    rosters, _, _, _, _ = dive_schedule(data, models, start, seconds=10)
-    assert rosters is not None
-    result = judged(instance, data, rosters)
-    assert result.feasible, [v.message for v in result.violations]
-    assert result.objective == 14
-    held = [duty for roster in rosters.values() for duty in roster]
-    assert len(held) == len(set(held)) == 4
+    # held one a step (pricing the others again each time) until each holds one roster
+    dive_three_to_the_best({0: frozenset((s, 0) for s in range(4)), 1: frozenset(),
+                            2: frozenset()})
     assert dives_by_rosters and dives_by_rosters == sorted(dives_by_rosters)
     assert dives_by_rosters[-1] <= 3
