@@ -54,7 +54,7 @@ class RosterProgramme:
         self.turns, self.types, self.cost, self.constant = turns, types, cost, constant
         self.least, self.most = counts if counts is not None else (0, 0)
         self.counted = counts is not None
-        self.weekend_of, self.weekend_cap = weekends if weekends is not None else ([], 0)
+        weekend_of, self.weekend_cap = weekends if weekends is not None else ([], 0)
         cap = longest if longest is not None else max(shortest, 1)
         rest = max(rest, 1)
         # states: ("work", type, run, border), ("off", run, border); runs beyond the rules'
@@ -63,8 +63,7 @@ class RosterProgramme:
                                          for run in range(1, cap + 1) for b in (0, 1)]
         states += [("off", run, b) for run in range(1, rest + 1) for b in (0, 1)]
         at = {s: i for i, s in enumerate(states)}
-        n = self.n = len(states)
-        self.states = states
+        n = len(states)
         self.may_rest = np.array([at[s] for s in states if s[0] == "work"
                                   and (s[2] >= shortest or s[3])], dtype=np.int64)
         self.may_work = np.array([at[s] for s in states if s[0] == "off"
@@ -91,7 +90,7 @@ class RosterProgramme:
         self.starts_run = np.array([s[0] == "work" and s[2] == 1 for s in states])
         self.begins = np.array([at["work", t, 1, 1] for t in range(types)], dtype=np.int64)
         self.begins_off = at["off", 1, 1]
-        self.weekend_key = np.array(self.weekend_of or [-1] * len(turns), dtype=np.int64)
+        self.weekend_key = np.array(weekend_of or [-1] * len(turns), dtype=np.int64)
         # the most duties any `r` turns in a row can hold (runs of `longest` apart by `rest`):
         # counts that cannot reach the least in the turns left are never kept
         reach = np.arange(len(turns) + 1, dtype=np.int64)
