@@ -415,7 +415,7 @@ class RosterDive:
                     self.weights[e, roster] = weight
         for (e, roster), weight in self.weights.items():
             if not self.forced[e] <= roster or self.fixed.get(e, roster) != roster:
-                weight.SetUb(0)  # it lacks a forced duty: out of the dive from now on
+                weight.SetUb(0)  # lacks a forced duty, or not the roster held: out of the dive
         if self.warm:
             # GLOP's presolve starts over at every solve; without it, the dual simplex goes on
             # from the last basis once bounds tighten (a dive's step), the primal once rosters
