@@ -2,8 +2,10 @@
 
 Pricing a roster (columns.py) is a shortest path when the engineer's rules look only along the
 turns: which shift type the last turn held, how long the current run of duty or rest is, whether
-that run touches the horizon's first turn (where minimum runs are exempt), and two counts, the
-duties (or minutes) held so far and the weekends touched so far. A state of those, turn after
+that run touches the horizon's first turn (where minimum runs are exempt), and counts: the
+duties (or minutes) held so far, the weekends touched so far and, for a per-type maximum that a
+roster has broken, the duties of that type (a maximum no cheapest roster breaks costs the walk
+nothing; the roster returned keeps them all). A state of those, turn after
 turn, gives the exact cheapest roster at any prices, far faster than CP-SAT on long horizons:
 on benchmark Instance20 (182 days) 0.03 s against 5 to 14 s for CP-SAT with eight workers to
 prove the same roster, and one second of CP-SAT often found none at all (bench/README.md,
@@ -12,10 +14,11 @@ pricing threads run side by side.
 
 It applies only where that reading is exact: one rotation, one role, at most one duty a turn
 (its shifts overlap one another and none of the next turn's), every rule of the engineer's hard
-and one of: duties or hours in all (equal shift lengths), a per-type maximum that never binds,
-maximum and minimum runs, minimum rest runs, forbidden successions, maximum weekends (a weekend
-spanning at most two turns). Its own cost must be linear in its duties (preferences, skills).
-Anything else and `RosterProgramme.of` returns None: the engineer keeps CP-SAT's pricing.
+and one of: duties or hours in all (equal shift lengths), per-type maxima (narrow enough to
+tally, TALLY_CELLS), maximum and minimum runs, minimum rest runs, forbidden successions, maximum
+weekends (a weekend spanning at most two turns). Its own cost must be linear in its duties
+(preferences, skills). Anything else and `RosterProgramme.of` returns None: the engineer keeps
+CP-SAT's pricing.
 """
 
 from __future__ import annotations
@@ -42,6 +45,10 @@ from .data import TeamData, round_half_up
 
 Duty = tuple[int, int]  # (shift, role)
 WORK_PER_SECOND = 4e8  # cells visited by the walk counted as one deterministic second
+# the most cells a tallied walk may keep (turns x states x counts x tallies): Instance8's three
+# maxima tallied at once keep 8e7 (160 MB of back pointers); one of Instance22's types of at most
+# 46 in 364 days would keep 1e10
+TALLY_CELLS = 1.2e8
 
 
 class RosterProgramme:
@@ -50,8 +57,13 @@ class RosterProgramme:
     def __init__(self, turns: list[dict[int, Duty]], types: int, cost: NDArray[np.float64],
                  constant: int, cannot_follow: set[tuple[int, int]], longest: int | None,
                  shortest: int, rest: int, counts: tuple[int, int] | None,
-                 weekends: tuple[list[int], int] | None) -> None:
+                 weekends: tuple[list[int], int] | None, caps: dict[int, int] | None = None
+                 ) -> None:
         self.turns, self.types, self.cost, self.constant = turns, types, cost, constant
+        # per-type maxima that may bind: tallied in the walk's state only once a roster
+        # breaks one (`tallied` grows, so later pricings start with what earlier ones needed)
+        self.caps = caps or {}
+        self.tallied: list[int] = []
         self.least, self.most = counts if counts is not None else (0, 0)
         self.counted = counts is not None
         weekend_of, self.weekend_cap = weekends if weekends is not None else ([], 0)
@@ -134,6 +146,7 @@ class RosterProgramme:
         shortest, rest = 1, 1
         least, most = 0, len(slots)
         counted, weekend_cap = False, None
+        caps: dict[int, int] = {}
         unit = minutes.pop() if len(minutes) == 1 else None
         engineer = data.engineers[e].id
         for rule in team.rules:
@@ -144,13 +157,12 @@ class RosterProgramme:
             if isinstance(rule, ShiftCount):
                 if rule.role is not None:
                     return None
-                if rule.shift_type is not None:  # none of a type, or a maximum never reached
-                    of_type = sum(data.shifts[s].shift_type == rule.shift_type
-                                  for (s, _), _ in duties)
-                    if rule.max == 0 and rule.shift_type in type_of:
-                        cost[:, type_of[rule.shift_type]] = np.inf
-                    elif rule.min > 0 or (rule.max is not None and rule.max < of_type):
+                if rule.shift_type is not None:  # a per-type maximum (no minimum)
+                    if rule.min > 0:
                         return None
+                    if rule.max is not None and rule.shift_type in type_of:
+                        t = type_of[rule.shift_type]
+                        caps[t] = min(caps.get(t, rule.max), rule.max)
                     continue
                 least, most, counted = max(least, rule.min), min(most, _or(rule.max, most)), True
             elif isinstance(rule, HourCount):
@@ -173,19 +185,28 @@ class RosterProgramme:
                 weekend_cap = rule.max if weekend_cap is None else min(weekend_cap, rule.max)
             else:
                 return None
+        for t, cap in list(caps.items()):
+            if cap == 0:  # none of the type: its duties are never worth taking
+                cost[:, t] = np.inf
+            if cap == 0 or cap >= min(sum(t in options for options in turns), most):
+                del caps[t]  # no roster can break it
         weekends = None
         if weekend_cap is not None:
             keys = _weekend_keys(data, e, turns)
             if keys is None:
                 return None
             weekends = (keys, min(weekend_cap, max(keys) + 1 if keys else 0))
-        return cls(turns, len(types), cost, constant, cannot_follow, longest, shortest, rest,
-                   (least, most) if counted else None, weekends)
+        programme = cls(turns, len(types), cost, constant, cannot_follow, longest, shortest,
+                        rest, (least, most) if counted else None, weekends, caps)
+        if any(programme._cells([t]) > TALLY_CELLS for t in caps):
+            return None  # a maximum too wide to tally (Instance22's): CP-SAT prices it
+        return programme
 
     def cheapest(self, prices: dict[Duty, float], forced: set[Duty]
-                 ) -> tuple[list[tuple[int, frozenset[Duty]]], float]:
+                 ) -> tuple[list[tuple[int, frozenset[Duty]]] | None, float]:
         """The roster minimising its own cost less `prices` of its duties, holding every duty
-        of `forced`, with its own cost (an empty list when no roster keeps the rules), and the
+        of `forced`, with its own cost (an empty list when no roster keeps the rules; None when
+        the walk would have to tally more per-type counts than TALLY_CELLS allows), and the
         deterministic seconds taken. One roster: the cheapest of each of three sizes, as
         CP-SAT's last few improving rosters, did not help the dives (Instance11 at 60 s: 3763
         and 3862 against 3443; bench/README.md, session 21)."""
@@ -197,16 +218,48 @@ class RosterProgramme:
                 if duty in forced:
                     must[k] = True
                     unit[k, [u for u in range(self.types) if u != t]] = np.inf
-        value, types, cells = _walk(
-            unit, must, self.work_type, self.working, self.starts_run, self.start, self.pred,
-            self.may_rest, self.may_work, self.begins, self.begins_off, self.weekend_key,
-            self.weekend_cap, int(self.counted), self.least, self.most, self.reach)
-        if not math.isfinite(value):
-            return [], cells / WORK_PER_SECOND
+        spent = 0
+        while True:
+            tally, room = self._tally()
+            value, types, cells = _walk(
+                unit, must, self.work_type, self.working, self.starts_run, self.start,
+                self.pred, self.may_rest, self.may_work, self.begins, self.begins_off,
+                self.weekend_key, self.weekend_cap, tally, room, int(self.counted), self.least,
+                self.most, self.reach)
+            spent += cells
+            if not math.isfinite(value):
+                return [], spent / WORK_PER_SECOND
+            held = np.bincount(types[types >= 0], minlength=self.types)
+            broken = [t for t, cap in self.caps.items() if held[t] > cap]
+            if not broken:  # every maximum kept: the cheapest roster of the relaxed walk
+                break
+            tallied = sorted(set(self.tallied) | set(broken))
+            if self._cells(tallied) > TALLY_CELLS:
+                return None, spent / WORK_PER_SECOND
+            self.tallied = tallied
         roster = [(k, int(t)) for k, t in enumerate(types) if t >= 0]
         own = self.constant + float(sum(self.cost[k, t] for k, t in roster))
         duties = frozenset(self.turns[k][t] for k, t in roster)
-        return [(round(own), duties)], cells / WORK_PER_SECOND
+        return [(round(own), duties)], spent / WORK_PER_SECOND
+
+    def _cells(self, tallied: list[int]) -> float:
+        """The most cells a walk tallying these types may keep."""
+        tallies = (self.weekend_cap + 1) * math.prod(self.caps[t] + 1 for t in tallied)
+        return len(self.turns) * len(self.work_type) * (self.most + 1) * tallies
+
+    def _tally(self) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+        """The walk's tally, one number for the weekends touched and the duties of each type
+        tallied (mixed radix, weekends first): each type's step in it (0: not tallied), and
+        whether a duty of the type may still be added at each tally."""
+        step = np.zeros(self.types, dtype=np.int64)
+        size = self.weekend_cap + 1
+        for t in self.tallied:
+            step[t] = size
+            size *= self.caps[t] + 1
+        room = np.ones((self.types, size), dtype=bool)
+        for t in self.tallied:
+            room[t] = np.arange(size) // step[t] % (self.caps[t] + 1) < self.caps[t]
+        return step, room
 
 
 def _or(value: int | None, default: int) -> int:
@@ -272,13 +325,15 @@ def _weekend_keys(data: TeamData, e: int, turns: list[dict[int, Duty]]) -> list[
 
 @numba.njit(cache=True, nogil=True)
 def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may_work,
-          begins, begins_off, weekend_key, weekend_cap, step, least, most, reach):  # type: ignore[no-untyped-def]
+          begins, begins_off, weekend_key, weekend_cap, tally, room, step, least, most, reach):  # type: ignore[no-untyped-def]
     """The programme's walk along the turns, compiled (numpy's array steps spent most of their
     time filling memory and held the interpreter's lock, so two pricing threads gained
     nothing): the cheapest value, each turn's shift type (-1: off) and the cells visited.
 
-    A cell is (state, duties so far, weekends so far) after a turn; only duty counts that can
-    still end between `least` and `most` are kept. Each cell remembers its best predecessor
+    A cell is (state, duties so far, tally) after a turn, the tally counting the weekends
+    touched so far and the duties of each type tallied (`tally[t]`: a duty of type t's step in
+    it, 0 for none; `room[t, w]`: may tally w take one more of type t); only duty counts that
+    can still end between `least` and `most` are kept. Each cell remembers its best predecessor
     state, so the roster is read back from the last turn. Predecessor `n` stands for the best
     state that may rest next, `n + 1` for the best that may work next. Ties go to the lowest
     count, state and weekend count, so the same prices give the same roster. `reach[r]` is the
@@ -286,6 +341,7 @@ def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may
     turns, types = unit.shape
     n = work_type.shape[0]
     weekends = weekend_cap + 1
+    tallies = room.shape[1]
     inf = np.inf
     lows = np.zeros(turns, np.int64)  # the counts kept after each turn: lows[k] to ends[k]
     ends = np.zeros(turns, np.int64)
@@ -298,27 +354,27 @@ def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may
     for k in range(1, turns):
         if ends[k] < lows[k]:  # too few turns left for the least duties
             return inf, np.full(turns, -1, np.int64), 0
-        offset[k + 1] = offset[k] + n * (ends[k] - lows[k] + 1) * weekends
+        offset[k + 1] = offset[k] + n * (ends[k] - lows[k] + 1) * tallies
     back = np.empty(offset[turns], np.int16)
-    before = np.full((n, most + 1, weekends), inf)
-    after = np.full((n, most + 1, weekends), inf)
+    before = np.full((n, most + 1, tallies), inf)
+    after = np.full((n, most + 1, tallies), inf)
     first_weekend = 1 if weekend_key[0] >= 0 else 0
     if step <= most and first_weekend <= weekend_cap:
-        for t in range(types):
-            before[begins[t], step, first_weekend] = unit[0, t]
+        for t in range(types):  # (every tallied maximum is at least 1)
+            before[begins[t], step, first_weekend + tally[t]] = unit[0, t]
     if not must[0]:
         before[begins_off, 0, 0] = 0.0
-    best_rest = np.full((most + 1, weekends), inf)  # best state that may rest next, and its value
-    from_rest = np.zeros((most + 1, weekends), np.int64)
-    best_work = np.full((most + 1, weekends), inf)
-    from_work = np.zeros((most + 1, weekends), np.int64)
+    best_rest = np.full((most + 1, tallies), inf)  # best state that may rest next, and its value
+    from_rest = np.zeros((most + 1, tallies), np.int64)
+    best_work = np.full((most + 1, tallies), inf)
+    from_work = np.zeros((most + 1, tallies), np.int64)
     cells = 0
     for k in range(1, turns):
         low, end = lows[k], ends[k]
         high = ends[k - 1]  # the counts before turn k that matter: lows[k] to high
         width = end - low + 1
         for c in range(low, high + 1):
-            for w in range(weekends):
+            for w in range(tallies):
                 value, arg = inf, -1
                 for p in may_rest:
                     if before[p, c, w] < value:
@@ -329,15 +385,16 @@ def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may
                     if before[p, c, w] < value:
                         value, arg = before[p, c, w], p
                 best_work[c, w], from_work[c, w] = value, arg
-        cells += (high + 1 - low) * weekends * (may_rest.shape[0] + may_work.shape[0])
+        cells += (high + 1 - low) * tallies * (may_rest.shape[0] + may_work.shape[0])
         after[:, low:end + 1, :] = inf
         key = weekend_key[k]
         for s in range(n):
             if working[s]:
-                add = unit[k, work_type[s]]
+                t = work_type[s]
+                add = unit[k, t]
                 if add == inf:
                     continue
-                grow = step
+                grow, kind = step, t
                 # a weekend counts when first worked: in a new weekend's turn, or in its second
                 # turn after an unworked first
                 touch = 0 if key < 0 else (
@@ -345,12 +402,17 @@ def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may
             else:
                 if must[k]:
                     continue
-                add, grow, touch = 0.0, 0, 0
+                add, grow, touch, kind = 0.0, 0, 0, -1
             for c in range(low, high + 1):
                 count = c + grow
                 if count > end:
                     break
-                for w in range(weekends - touch):
+                for w in range(tallies):
+                    if touch and w % weekends == weekend_cap:
+                        continue  # no weekend left to touch
+                    if kind >= 0 and not room[kind, w]:
+                        continue  # the type's maximum reached
+                    moved = w + touch + (tally[kind] if kind >= 0 else 0)
                     value, arg = inf, -1
                     for j in range(start[s], start[s + 1]):
                         p = pred[j]
@@ -364,13 +426,13 @@ def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may
                             value, arg = v, q
                     cells += start[s + 1] - start[s]
                     if arg >= 0:
-                        after[s, count, w + touch] = value + add
-                        back[offset[k] + (s * width + count - low) * weekends + w + touch] = arg
+                        after[s, count, moved] = value + add
+                        back[offset[k] + (s * width + count - low) * tallies + moved] = arg
         before, after = after, before
     value, state, count, touched = inf, -1, -1, -1
     for c in range(least, most + 1):
         for s in range(n):
-            for w in range(weekends):
+            for w in range(tallies):
                 if before[s, c, w] < value:
                     value, state, count, touched = before[s, c, w], s, c, w
     held = np.full(turns, -1, np.int64)
@@ -378,11 +440,12 @@ def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may
         return value, held, cells
     for k in range(turns - 1, 0, -1):
         width = ends[k] - lows[k] + 1
-        came = back[offset[k] + (state * width + count - lows[k]) * weekends + touched]
+        came = back[offset[k] + (state * width + count - lows[k]) * tallies + touched]
         if working[state]:
             held[k] = work_type[state]
             key = weekend_key[k]
             count -= step
+            touched -= tally[work_type[state]]
             if key >= 0 and (weekend_key[k - 1] != key or starts_run[state]):
                 touched -= 1
         state = came

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from engine_support import engineer, team_instance
 from ortools.sat.python import cp_model
+from rotasat.engine import rosterdp
 from rotasat.engine.columns import with_programmes
 from rotasat.engine.data import build_team_data
 from rotasat.engine.sequential import engineer_model
@@ -111,10 +112,66 @@ def test_hours_in_all_and_a_type_none_may_hold_are_priced_as_cp_sat_prices_them(
     assert_programmes_price_as_cp_sat(instance)
 
 
+def test_per_type_maxima_that_bind_are_priced_as_cp_sat_prices_them():
+    # 14 days hold up to 10 duties (runs of at most 4); at most 3 nights and 4 early duties:
+    # the cheapest roster without the maxima breaks them at most prices, so the walk tallies
+    # those types (alone and together) and must still find CP-SAT's least value
+    rules = [{"rule": "max_consecutive", "max": 4}, {"rule": "shifts", "min": 5, "max": 10},
+             {"rule": "shifts", "shift_type": "N", "max": 3},
+             {"rule": "shifts", "shift_type": "E", "max": 6},
+             {"rule": "shifts", "shift_type": "E", "max": 4},  # the least of two counts
+             {"rule": "max_weekends", "max": 1}]
+    people = [engineer("alice"), engineer("bob")]
+    instance = team_instance(people, days=14, pattern=TWO_TYPES, roles=[ROLE], rules=rules)
+    assert_programmes_price_as_cp_sat(instance, trials=5, seed=3)
+    data = build_team_data(instance, instance.teams[0])
+    programme = priced(data, 0).programme
+    assert programme.caps == {0: 4, 1: 3}
+    [(_, roster)], _ = programme.cheapest({duty: 10.0 for duty, _ in priced(data, 0).duties},
+                                          set())
+    assert programme.tallied == [0, 1]  # both broken without their tallies
+    nights = sum(data.shifts[s].shift_type == "N" for s, _ in roster)
+    assert nights == 3 and len(roster) - nights == 4
+
+
+def test_maxima_too_wide_to_tally_leave_the_pricing_to_cp_sat(monkeypatch):
+    # the two maxima above: each alone fits the walk's cells, both at once do not; the
+    # engineer's model then prices by CP-SAT, whose roster keeps both
+    rules = [{"rule": "shifts", "min": 5, "max": 10}, {"rule": "max_consecutive", "max": 4},
+             {"rule": "shifts", "shift_type": "N", "max": 3},
+             {"rule": "shifts", "shift_type": "E", "max": 4}, {"rule": "max_weekends", "max": 1}]
+    instance = team_instance([engineer("alice")], days=14, pattern=TWO_TYPES, roles=[ROLE],
+                             rules=rules)
+    data = build_team_data(instance, instance.teams[0])
+    each = [priced(data, 0).programme._cells([t]) for t in (0, 1)]
+    monkeypatch.setattr(rosterdp, "TALLY_CELLS", max(each))
+    model = priced(data, 0)
+    assert model.programme._cells([0, 1]) > max(each)
+    prices = {duty: 10.0 for duty, _ in model.duties}
+    assert model.programme.cheapest(prices, set())[0] is None
+    found, _ = model.price(prices, set(), 5.0, deterministic=True)
+    nights = sum(data.shifts[s].shift_type == "N" for s, _ in found[-1][1])
+    assert (nights, len(found[-1][1]) - nights) == (3, 4)
+    # narrower still, no programme at all
+    monkeypatch.setattr(rosterdp, "TALLY_CELLS", min(each) - 1)
+    assert priced(data, 0).programme is None
+
+
+def test_a_maximum_no_roster_can_reach_is_not_tallied():
+    # 7 days hold at most 7 nights; a maximum of 7 (or of none) never binds
+    rules = [{"rule": "shifts", "shift_type": "N", "max": 7},
+             {"rule": "shifts", "shift_type": "E", "max": 0}]
+    instance = team_instance([engineer("alice")], days=7, pattern=TWO_TYPES, roles=[ROLE],
+                             rules=rules)
+    data = build_team_data(instance, instance.teams[0])
+    assert priced(data, 0).programme.caps == {}
+    assert_programmes_price_as_cp_sat(instance)
+
+
 @pytest.mark.parametrize("rule", [
     {"rule": "min_rest", "hours": 12},
     {"rule": "max_consecutive", "max": 3, "hard": False, "weight": 5},
-    {"rule": "shifts", "shift_type": "N", "max": 2},  # a per-type maximum that binds
+    {"rule": "shifts", "shift_type": "N", "min": 1},  # a per-type minimum
     {"rule": "max_holidays", "max": 0},
 ])
 def test_any_other_rule_leaves_the_engineer_to_cp_sat(rule):
