@@ -342,6 +342,8 @@ def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may
     n = work_type.shape[0]
     weekends = weekend_cap + 1
     tallies = room.shape[1]
+    no_weekend_left = np.arange(tallies) % weekends == weekend_cap  # per tally
+    counting_types = tallies > weekends  # else the tally is the weekends alone
     inf = np.inf
     lows = np.zeros(turns, np.int64)  # the counts kept after each turn: lows[k] to ends[k]
     ends = np.zeros(turns, np.int64)
@@ -399,20 +401,21 @@ def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may
                 # turn after an unworked first
                 touch = 0 if key < 0 else (
                     1 if weekend_key[k - 1] != key or starts_run[s] else 0)
+                capped = tally[t] > 0
+                shift = touch + tally[t]
             else:
                 if must[k]:
                     continue
-                add, grow, touch, kind = 0.0, 0, 0, -1
+                add, grow, touch, kind, capped, shift = 0.0, 0, 0, 0, False, 0
             for c in range(low, high + 1):
                 count = c + grow
                 if count > end:
                     break
-                for w in range(tallies):
-                    if touch and w % weekends == weekend_cap:
-                        continue  # no weekend left to touch
-                    if kind >= 0 and not room[kind, w]:
-                        continue  # the type's maximum reached
-                    moved = w + touch + (tally[kind] if kind >= 0 else 0)
+                for w in range(tallies if counting_types else weekends - touch):
+                    if counting_types and ((touch and no_weekend_left[w])
+                                           or (capped and not room[kind, w])):
+                        continue  # no weekend left to touch, or the type's maximum reached
+                    moved = w + shift
                     value, arg = inf, -1
                     for j in range(start[s], start[s + 1]):
                         p = pred[j]
