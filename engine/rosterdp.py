@@ -336,7 +336,7 @@ def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may
     can still end between `least` and `most` are kept. Each cell remembers its best predecessor
     state, so the roster is read back from the last turn. Predecessor `n` stands for the best
     state that may rest next, `n + 1` for the best that may work next. Ties go to the lowest
-    count, state and weekend count, so the same prices give the same roster. `reach[r]` is the
+    count, state and tally, so the same prices give the same roster. `reach[r]` is the
     most duties r turns in a row may hold."""
     turns, types = unit.shape
     n = work_type.shape[0]
