@@ -158,7 +158,8 @@ def test_maxima_too_wide_to_tally_leave_the_pricing_to_cp_sat(monkeypatch):
 
 
 def test_a_maximum_no_roster_can_reach_is_not_tallied():
-    # 7 days hold at most 7 nights; a maximum of 7 (or of none) never binds
+    # 7 days offer 7 nights, so a maximum of 7 never binds; a maximum of 0 prices the early
+    # duties out instead: neither is tallied
     rules = [{"rule": "shifts", "shift_type": "N", "max": 7},
              {"rule": "shifts", "shift_type": "E", "max": 0}]
     instance = team_instance([engineer("alice")], days=7, pattern=TWO_TYPES, roles=[ROLE],
