@@ -396,7 +396,7 @@ def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may
                 add = unit[k, t]
                 if add == inf:
                     continue
-                grow, kind = step, t
+                grow = step
                 # a weekend counts when first worked: in a new weekend's turn, or in its second
                 # turn after an unworked first
                 touch = 0 if key < 0 else (
@@ -406,14 +406,14 @@ def _walk(unit, must, work_type, working, starts_run, start, pred, may_rest, may
             else:
                 if must[k]:
                     continue
-                add, grow, touch, kind, capped, shift = 0.0, 0, 0, 0, False, 0
+                add, grow, touch, t, capped, shift = 0.0, 0, 0, 0, False, 0
             for c in range(low, high + 1):
                 count = c + grow
                 if count > end:
                     break
                 for w in range(tallies if counting_types else weekends - touch):
                     if counting_types and ((touch and no_weekend_left[w])
-                                           or (capped and not room[kind, w])):
+                                           or (capped and not room[t, w])):
                         continue  # no weekend left to touch, or the type's maximum reached
                     moved = w + shift
                     value, arg = inf, -1
