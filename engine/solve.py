@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -31,7 +32,7 @@ from .model import ComponentModel, components, hint_all
 from .sequential import coverage_is_priced, sequential_schedule
 from .submodel import Neighbourhoods, SubModel, Unsupported
 from .warmstart import greedy_handlers, greedy_schedule
-from .windows import Place, Window, WindowSolver, sweep_windows
+from .windows import Place, Window, WindowSolver, mend_coverage, sweep_windows
 
 # At most this share of the time limit goes to building a first schedule engineer by engineer
 # and improving it there (sequential.py), when neither the initial nor the greedy schedule keeps
@@ -452,76 +453,119 @@ def _window_solver(run: TeamRun, params: SolveParameters, tracker: _Tracker
                    ) -> tuple[int, int, WindowSolver]:
     """The component's horizon in days, its number of engineers, and a function that
     re-solves some of those days for some of those engineers (by position, teams in order)
-    with every other duty held as the best schedule has it (windows.py): as a model of its own
-    (submodel.py), or where that cannot be cut, as a copy of the whole with holds."""
-    first_day = min(shift.date for d in run.datas for shift in d.shifts)
-    day_of = [[(shift.date - first_day).days for shift in d.shifts] for d in run.datas]
-    horizon = max(day for days in day_of for day in days) + 1
+    with every other duty held as the best schedule has it (windows.py)."""
+    day_of, horizon = _days(run)
     positions = [(i, e) for i, d in enumerate(run.datas) for e in range(len(d.engineers))]
 
-    def index() -> Neighbourhoods | None:
-        if run.neighbourhoods is None:  # in the first window's time (7 s on Instance22)
-            duties = [lit.index for team in run.model.teams for lit in team.vars.assign.values()]
-            try:
-                run.neighbourhoods = Neighbourhoods(run.model.model, duties)
-            except Unsupported:
-                run.neighbourhoods = False
-        return run.neighbourhoods if isinstance(run.neighbourhoods, Neighbourhoods) else None
-
-    def open_in(place: Place) -> tuple[list[set[int]], list[set[int]]]:
+    def open_in(place: Place) -> tuple[list[set[int]], list[set[int]] | None]:
         """Each team's shifts on the window's days, and its engineers in the window."""
         first, days, group = place
         shifts = [{s for s, day in enumerate(team_days) if (day - first) % horizon < days}
                   for team_days in day_of]
-        who = ([set(range(len(d.engineers))) for d in run.datas] if group is None else
+        who = (None if group is None else
                [{e for p, (i, e) in enumerate(positions) if p in group and i == t}
                 for t in range(len(run.datas))])
         return shifts, who
 
-    def cut(neighbourhoods: Neighbourhoods, place: Place) -> SubModel:
-        shifts, who = open_in(place)
-        seeds = [lit.index for team, days, engineers in zip(run.model.teams, shifts, who,
-                                                             strict=True)
-                 for key, lit in team.vars.assign.items()
-                 if key[0] in days and key[2] in engineers]
-        return neighbourhoods.cut(run.hint, seeds, REACH)
-
-    def one(place: Place, seconds: float) -> Window:
-        began, before = time.perf_counter(), run.objective
-        neighbourhoods = index()
-        if neighbourhoods is not None:
-            spent, status, _ = _solve_part(run, params, cut(neighbourhoods, place), seconds,
-                                           tracker)
-        else:
-            shifts, who = open_in(place)
-            model = _holding(run, [set(chosen) for chosen in run.chosen], every_duty=True,
-                             open_shifts=shifts, open_engineers=who)
-            spent, status = _solve_team(run, params, seconds, tracker, first_only=False,
-                                        restricted=model)
-        improved = run.objective is not None and before is not None and run.objective < before
-        # the cut or the copy takes time too (deterministic time counts the solver's alone)
-        took = spent if params.deterministic else time.perf_counter() - began
-        return Window(improved, status == "OPTIMAL", took)
-
     def solve(places: list[Place], seconds: float) -> list[Window]:
         began = time.perf_counter()
-        neighbourhoods = index() if len(places) > 1 and params.workers > 1 else None
+        neighbourhoods = _index(run) if len(places) > 1 and params.workers > 1 else None
         if neighbourhoods is not None:
-            parts = [cut(neighbourhoods, place) for place in places]
+            parts = [_cut(run, neighbourhoods, *open_in(place)) for place in places]
             if neighbourhoods.independent(parts):
                 outcomes = _solve_parts_side_by_side(run, params, parts, seconds, tracker)
                 windows = [Window(kept, status == "OPTIMAL", spent)
                            for spent, status, kept in outcomes]
             else:  # a constraint over the whole horizon joins them: one after the other
-                windows = [one(place, seconds) for place in places]
+                windows = [_solve_window(run, params, tracker, *open_in(place), seconds)
+                           for place in places]
             if params.deterministic:
                 return windows
             # in wall time, shared (the index and the cuts given up cost time too)
             took = (time.perf_counter() - began) / len(places)
             return [window._replace(spent=took) for window in windows]
-        return [one(place, seconds) for place in places]
+        return [_solve_window(run, params, tracker, *open_in(place), seconds)
+                for place in places]
 
     return horizon, len(positions), solve
+
+
+def _days(run: TeamRun) -> tuple[list[list[int]], int]:
+    """Per team, the day of each shift (from the component's first day), and the horizon in
+    days."""
+    first_day = min(shift.date for d in run.datas for shift in d.shifts)
+    day_of = [[(shift.date - first_day).days for shift in d.shifts] for d in run.datas]
+    return day_of, max(day for days in day_of for day in days) + 1
+
+
+def _index(run: TeamRun) -> Neighbourhoods | None:
+    """The component's model indexed to cut windows out of it (submodel.py), made once (in
+    the first window's time: 7 s on benchmark Instance22); None where it cannot be cut."""
+    if run.neighbourhoods is None:
+        duties = [lit.index for team in run.model.teams for lit in team.vars.assign.values()]
+        try:
+            run.neighbourhoods = Neighbourhoods(run.model.model, duties)
+        except Unsupported:
+            run.neighbourhoods = False
+    return run.neighbourhoods if isinstance(run.neighbourhoods, Neighbourhoods) else None
+
+
+def _cut(run: TeamRun, neighbourhoods: Neighbourhoods, shifts: list[set[int]],
+         who: list[set[int]] | None) -> SubModel:
+    """The sub-model that frees each team's duties on its `shifts` for its engineers `who`
+    (everyone when None)."""
+    seeds = [lit.index for t, team in enumerate(run.model.teams)
+             for key, lit in team.vars.assign.items()
+             if key[0] in shifts[t] and (who is None or key[2] in who[t])]
+    return neighbourhoods.cut(run.hint, seeds, REACH)
+
+
+def _solve_window(run: TeamRun, params: SolveParameters, tracker: _Tracker,
+                  shifts: list[set[int]], who: list[set[int]] | None, seconds: float) -> Window:
+    """The best schedule that changes only each team's duties on its `shifts` for its
+    engineers `who` (everyone when None), within `seconds`: as a model of its own
+    (submodel.py), or where that cannot be cut, as a copy of the whole with holds."""
+    began, before = time.perf_counter(), run.objective
+    neighbourhoods = _index(run)
+    if neighbourhoods is not None:
+        spent, status, _ = _solve_part(run, params, _cut(run, neighbourhoods, shifts, who),
+                                       seconds, tracker)
+    else:
+        everyone = [set(range(len(d.engineers))) for d in run.datas]
+        model = _holding(run, [set(chosen) for chosen in run.chosen], every_duty=True,
+                         open_shifts=shifts, open_engineers=everyone if who is None else who)
+        spent, status = _solve_team(run, params, seconds, tracker, first_only=False,
+                                    restricted=model)
+    improved = run.objective is not None and before is not None and run.objective < before
+    # the cut or the copy takes time too (deterministic time counts the solver's alone)
+    took = spent if params.deterministic else time.perf_counter() - began
+    return Window(improved, status == "OPTIMAL", took)
+
+
+def _mend_coverage(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tracker
+                   ) -> float:
+    """Windows around a shift staffed beyond its need and a shift short of it on other days,
+    both at once (windows.mend_coverage), within `budget` seconds; the seconds spent."""
+    day_of, _ = _days(run)
+
+    def misplaced() -> tuple[set[int], set[int]]:
+        """The days of a shift short of its need, and of one staffed beyond it."""
+        short, spare = set(), set()
+        for t, data in enumerate(run.datas):
+            staffed = Counter((s, r) for s, r, _ in run.chosen[t])
+            for s, r in data.needs:
+                need = data.head_count(s, r)
+                if staffed[s, r] < need:
+                    short.add(day_of[t][s])
+                elif staffed[s, r] > need:
+                    spare.add(day_of[t][s])
+        return short, spare
+
+    def solve(days: frozenset[int], seconds: float) -> Window:
+        shifts = [{s for s, day in enumerate(team_days) if day in days} for team_days in day_of]
+        return _solve_window(run, params, tracker, shifts, None, seconds)
+
+    return mend_coverage(misplaced, solve, budget, tracker.should_stop)
 
 
 def _solve_part(run: TeamRun, params: SolveParameters, part: SubModel, budget: float,
@@ -608,7 +652,8 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
     worker, one after the other (LNS_SHARE of the budget first). Teams whose coverage is priced
     have had their engineer-by-engineer descent already (sequential.py): CP-SAT alone, within
     their relaxation's core first (CORE_SHARE), then the whole model (WHOLE_FIRST), a few days
-    at a time (WINDOW_SHARE) and the whole model again."""
+    at a time (WINDOW_SHARE; where those windows end stuck, the days around a surplus and a
+    shortfall at once, then swapped rosters) and the whole model again."""
     if run.objective is None or all(coverage_is_priced(d) for d in run.datas):
         # what the best schedule and the relaxation's core both hold (none without a core)
         kept = ([set(chosen) & core for chosen, core in zip(run.chosen, run.core, strict=True)]
@@ -624,6 +669,8 @@ def _improve(run: TeamRun, params: SolveParameters, budget: float, tracker: _Tra
                 horizon, engineers, solve_window = _window_solver(run, params, tracker)
                 spent = sweep_windows(horizon, engineers, solve_window, windows,
                                       tracker.should_stop, params.seed)
+                if spent < windows and not tracker.should_stop():  # the windows are stuck
+                    spent += _mend_coverage(run, params, windows - spent, tracker)
                 tried: set[tuple[int, int]] = set()  # (team, engineer) swapped already
                 swapped = True
                 while swapped and spent < windows and not tracker.should_stop():  # stuck

@@ -30,6 +30,9 @@ On benchmark Instance8, from a schedule at 1493 that the whole model had not imp
 13 s, windows of 10 days reached 1313 in 21 s; at 60 s, 6 of 10 runs ended within 1% of the
 optimum against 6 of 16 without windows, and 3 of 10 one shift short (1399 and above)
 against 10 of 16 (bench/README.md).
+
+Where the sweep ends stuck with a shift short of its need and another staffed beyond it on a day
+further off than any window reaches, the days around both are freed at once (mend_coverage).
 """
 
 from __future__ import annotations
@@ -52,6 +55,11 @@ SMALLEST_HALF = 4
 HALF_SPAN = 1 / 4
 
 
+# Where the windows end stuck with a shift short and another staffed beyond its need on a day
+# further off, mend_coverage frees everyone on the days within this many of each, at once
+MEND_REACH = 2
+
+
 class Window(NamedTuple):
     """What solving one window did: did the best schedule improve, was the window's best
     proven, and the seconds it took."""
@@ -67,6 +75,11 @@ Place = tuple[int, int, frozenset[int] | None]
 # solve(places, seconds): those windows, side by side where they share no constraint (else one
 # after the other), each within `seconds`; what each did, in order
 WindowSolver = Callable[[list[Place], float], list[Window]]
+# solve(days, seconds): everyone's duties on those days re-solved at once, within `seconds`
+DaysSolver = Callable[[frozenset[int], float], Window]
+# misplaced(): the days of the best schedule's shifts short of their need, and of those staffed
+# beyond it
+Misplaced = Callable[[], tuple[set[int], set[int]]]
 
 
 def sweep_windows(horizon: int, engineers: int, solve: WindowSolver, budget: float,
@@ -118,3 +131,36 @@ def _halves(engineers: int, rng: random.Random) -> tuple[frozenset[int], frozens
     """A random half of the engineers and the other half."""
     shuffled = rng.sample(range(engineers), engineers)
     return frozenset(shuffled[: engineers // 2]), frozenset(shuffled[engineers // 2:])
+
+
+def mend_coverage(misplaced: Misplaced, solve: DaysSolver, budget: float,
+                  should_stop: Callable[[], bool] = lambda: False) -> float:
+    """Move a duty from a shift staffed beyond its need to a shift short of it on another day:
+    everyone's duties on the days around both (MEND_REACH) re-solved as one window, the
+    nearest pairs first, again from the start after each gain, until none gains, `budget`
+    seconds are spent or `should_stop`. Returns the seconds spent.
+
+    Windows of consecutive days cannot make that move when the two days lie further apart
+    than a window: the engineer who gives up the one duty must take the other. On benchmark
+    Instance8, runs that ended one shift short (1400) had a surplus on day 2 and a shortfall on
+    day 12, every window of up to 18 days proven with no gain; this window mended it at once
+    (1308, bench/README.md session 24)."""
+    spent = 0.0
+    while True:
+        short, spare = misplaced()
+        pairs = sorted((abs(a - b), a, b) for a in spare for b in short if a != b)
+        tried: set[frozenset[int]] = set()
+        for _, a, b in pairs:
+            days = frozenset(day for centre in (a, b)
+                             for day in range(centre - MEND_REACH, centre + MEND_REACH + 1))
+            if days in tried:
+                continue
+            if budget - spent <= 0 or should_stop():
+                return spent
+            tried.add(days)
+            window = solve(days, min(WINDOW_SECONDS, budget - spent))
+            spent += window.spent
+            if window.improved:
+                break
+        else:
+            return spent

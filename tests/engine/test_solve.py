@@ -213,6 +213,40 @@ def test_windows_that_share_no_constraint_are_solved_side_by_side(monkeypatch):
         assert {key for key in run.chosen[0] if key[2] == 1} == {(s, 0, 1) for s in range(3)}
 
 
+@pytest.mark.parametrize("cut", [True, False], ids=["own model", "held copy"])
+def test_a_duty_on_a_surplus_moves_to_a_shortfall_days_away(monkeypatch, cut):
+    # One engineer wanted a day for 21 days; alice, bob and carol work exactly 7 days each.
+    # Day 1 has two (alice and bob), day 10 none: cost 100 + 1. No window of consecutive days
+    # short of ten (round the horizon's end too) mends that: whoever gives up day 1 must take
+    # day 10 to keep their seven. The window around both days at once does (alice or bob
+    # moves to day 10, cost 0), and every duty outside days -1 to 3 and 8 to 12 stays.
+    if not cut:
+        def cannot_cut(self, model, decisions):
+            raise submodel.Unsupported("int_prod")
+
+        monkeypatch.setattr(submodel.Neighbourhoods, "__init__", cannot_cut)
+    role = {"id": "staff", "understaff_weight": 100, "overstaff_weight": 1}
+    instance = team_instance([engineer("alice"), engineer("bob"), engineer("carol")], days=21,
+                             roles=[role], rules=[{"rule": "shifts", "min": 7, "max": 7}])
+    start = ({(s, 0, 0) for s in range(7)} | {(s, 0, 1) for s in (1, 7, 8, 9, 11, 12, 13)}
+             | {(s, 0, 2) for s in range(14, 21)})
+    datas = [build_team_data(instance, instance.teams[0])]
+    run = solve_module.TeamRun(datas, ComponentModel(instance, datas, []))
+    tracker = solve_module._Tracker([run], time.perf_counter(), None, None)
+    assert solve_module._probe(run, tracker, [start], {}) and run.objective == 101
+    params = SolveParameters(time_limit=5)
+    _, _, solve_window = solve_module._window_solver(run, params, tracker)
+    for first in range(21):
+        [window] = solve_window([(first, 9, None)], 5.0)
+        assert not window.improved and window.proven and run.objective == 101
+    spent = solve_module._mend_coverage(run, params, 5.0, tracker)
+    assert 0 < spent < 5 and run.objective == 0
+    assert sorted(s for s, _, _ in run.chosen[0]) == list(range(21))  # one a day
+    assert ({key for key in run.chosen[0] if not (-1 <= key[0] <= 3 or 8 <= key[0] <= 12)}
+            == {key for key in start if not (-1 <= key[0] <= 3 or 8 <= key[0] <= 12)})
+    assert isinstance(run.neighbourhoods, submodel.Neighbourhoods) == cut
+
+
 def test_priced_teams_then_search_a_few_days_at_a_time(monkeypatch):
     windows: list[tuple[int, int]] = []
     real = solve_module._window_solver
@@ -242,10 +276,11 @@ def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monk
                                                                             swapped):
     # Of 10 s: the whole model's first turn WHOLE_FIRST (2 s), the windows WINDOW_SHARE of the
     # 8 s left, and the whole model again whatever the windows did not spend (here they spend
-    # 1 s of their 6.4: 7 s). Windows that end early leave the rest of their time to swapped
-    # rosters (5.4 s), one at a time until there is nothing to swap (here the first takes
-    # 0.5 s, or there is none; finding that none is left, pricing, takes 0.25 s). The
-    # searches are stood in for; the shares are the real ones.
+    # 1 s of their 6.4: 7 s). Windows that end early leave the rest of their time to windows
+    # that mend coverage (5.4 s, of which they spend 0.5 s), then to swapped rosters (4.9 s),
+    # one at a time until there is nothing to swap (here the first takes 0.5 s, or there is
+    # none; finding that none is left, pricing, takes 0.25 s). The searches are stood in for;
+    # the shares are the real ones.
     windows: list[float] = []
     monkeypatch.setattr(solve_module, "sweep_windows",
                         lambda horizon, engineers, solve_window, budget, stop, seed:
@@ -257,6 +292,9 @@ def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monk
         return (swapped, True) if len(swaps) == 1 and swapped else (0.25, False)
 
     monkeypatch.setattr(solve_module, "_swap_costliest_roster", swap)
+    mends: list[float] = []
+    monkeypatch.setattr(solve_module, "_mend_coverage",
+                        lambda run, params, budget, tracker: mends.append(budget) or 0.5)
     turns: list[float] = []
 
     def whole_model(run, params, budget, tracker, first_only, halt=None, restricted=None):
@@ -268,11 +306,12 @@ def test_the_polish_shares_its_time_between_the_whole_model_and_the_windows(monk
     monkeypatch.setattr(solve_module, "_solve_team", whole_model)
     solve_module._improve(run, SolveParameters(time_limit=10), 10.0, tracker)
     first = 10 * solve_module.WHOLE_FIRST
-    assert turns == [pytest.approx(first), pytest.approx(10 - first - 1.0 - swapped - 0.25)]
+    assert turns == [pytest.approx(first),
+                     pytest.approx(10 - first - 1.0 - 0.5 - swapped - 0.25)]
     window = solve_module.WINDOW_SHARE * (10 - first)
-    assert windows == [pytest.approx(window)]
-    assert swaps == ([pytest.approx(window - 1.0), pytest.approx(window - 1.5)] if swapped
-                     else [pytest.approx(window - 1.0)])
+    assert windows == [pytest.approx(window)] and mends == [pytest.approx(window - 1.0)]
+    assert swaps == ([pytest.approx(window - 1.5), pytest.approx(window - 2.0)] if swapped
+                     else [pytest.approx(window - 1.5)])
 
 
 def test_the_descents_last_schedule_is_not_probed_twice(monkeypatch):

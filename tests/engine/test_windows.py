@@ -1,11 +1,14 @@
-"""Windows of days swept over the horizon: how they grow, split the team, repeat and end."""
+"""Windows of days swept over the horizon: how they grow, split the team, repeat and end; and
+windows around a misplaced duty's two days."""
 
 from rotasat.engine.windows import (
     FIRST_DAYS,
     HALF_SPAN,
     LONGEST,
+    MEND_REACH,
     SMALLEST_HALF,
     Window,
+    mend_coverage,
     sweep_windows,
 )
 
@@ -105,3 +108,53 @@ def test_the_search_keeps_to_its_budget_and_stops_when_asked():
     # a horizon where a week is more than two thirds leaves everything to the whole model
     seen, solve = recorder(lambda first, days: (False, True))
     assert sweep_windows(10, 1, solve, budget=100.0) == 0.0 and seen == []
+
+
+def around(*centres: int) -> frozenset[int]:
+    return frozenset(day for c in centres for day in range(c - MEND_REACH, c + MEND_REACH + 1))
+
+
+def test_a_duty_is_mended_across_the_days_around_its_surplus_and_a_shortfall_nearest_first():
+    # shortfalls on days 5 and 20, surpluses on days 1, 3 and 5 (day 5 with itself is no pair:
+    # a window of consecutive days holds both): the pairs by distance, each window the days
+    # within MEND_REACH of both of its days; nothing gains, so each is solved once
+    assert MEND_REACH == 2
+    seen: list[frozenset[int]] = []
+
+    def solve(days, seconds):
+        seen.append(days)
+        return Window(False, True, 0.5)
+
+    spent = mend_coverage(lambda: ({5, 20}, {1, 3, 5}), solve, budget=100.0)
+    assert seen == [around(3, 5), around(1, 5), around(20, 5), around(3, 20), around(1, 20)]
+    assert spent == 0.5 * len(seen)
+
+
+def test_after_a_gain_the_misplaced_duties_are_read_again_from_the_nearest():
+    # the second window gains and leaves one pair, which is tried again from the start; the
+    # search ends when a whole pass gains nothing (or nothing is misplaced)
+    states = iter([({10, 14}, {1}), ({10}, {1}), (set(), set())])
+    outcomes = iter([False, True, False])
+    seen: list[frozenset[int]] = []
+
+    def solve(days, seconds):
+        seen.append(days)
+        return Window(next(outcomes), True, 0.25)
+
+    assert mend_coverage(lambda: next(states), solve, budget=100.0) == 0.75
+    assert seen == [around(1, 10), around(1, 14), around(1, 10)]
+
+
+def test_the_mending_keeps_to_its_budget_and_stops_when_asked():
+    budgets: list[float] = []
+
+    def solve(days, seconds):
+        budgets.append(seconds)
+        return Window(False, False, 2.5)
+
+    misplaced = lambda: ({10, 20, 30}, {1})  # noqa: E731
+    assert mend_coverage(misplaced, solve, budget=4.0) == 5.0
+    assert budgets == [3.0, 1.5]  # a window gets at most WINDOW_SECONDS, then what is left
+    budgets.clear()
+    assert mend_coverage(misplaced, solve, budget=4.0, should_stop=lambda: True) == 0.0
+    assert budgets == []
