@@ -157,6 +157,14 @@ def test_priced_teams_search_their_relaxation_core_first(monkeypatch):
     assert calls == [False]
 
 
+def _cannot_cut(monkeypatch) -> None:
+    """Models that cannot be cut into sub-models (a constraint submodel.py does not read)."""
+    def cannot_cut(self, model, decisions):
+        raise submodel.Unsupported("int_prod")
+
+    monkeypatch.setattr(submodel.Neighbourhoods, "__init__", cannot_cut)
+
+
 @pytest.mark.parametrize("cut", [True, False], ids=["own model", "held copy"])
 def test_a_window_frees_its_days_and_holds_every_other_duty(monkeypatch, cut):
     # alice on all 14 days and bob on the first three: days 0-2 over-staffed, cost 3. Days 5-7
@@ -166,10 +174,7 @@ def test_a_window_frees_its_days_and_holds_every_other_duty(monkeypatch, cut):
     # window, and bob's, stays as it was. The same whether the window is cut out as a model of
     # its own or, for a model with a constraint that cannot be cut, held in a copy of the whole.
     if not cut:
-        def cannot_cut(self, model, decisions):
-            raise submodel.Unsupported("int_prod")
-
-        monkeypatch.setattr(submodel.Neighbourhoods, "__init__", cannot_cut)
+        _cannot_cut(monkeypatch)
     start = {(s, 0, 0) for s in range(14)} | {(s, 0, 1) for s in range(3)}
     run, tracker = _minimums_run(start, days=14)
     assert run.objective == 3
@@ -221,10 +226,7 @@ def test_a_duty_on_a_surplus_moves_to_a_shortfall_days_away(monkeypatch, cut):
     # day 10 to keep their seven. The window around both days at once does (alice or bob
     # moves to day 10, cost 0), and every duty outside days -1 to 3 and 8 to 12 stays.
     if not cut:
-        def cannot_cut(self, model, decisions):
-            raise submodel.Unsupported("int_prod")
-
-        monkeypatch.setattr(submodel.Neighbourhoods, "__init__", cannot_cut)
+        _cannot_cut(monkeypatch)
     role = {"id": "staff", "understaff_weight": 100, "overstaff_weight": 1}
     instance = team_instance([engineer("alice"), engineer("bob"), engineer("carol")], days=21,
                              roles=[role], rules=[{"rule": "shifts", "min": 7, "max": 7}])
