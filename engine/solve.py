@@ -522,9 +522,10 @@ def _cut(run: TeamRun, neighbourhoods: Neighbourhoods, shifts: list[set[int]],
 
 def _solve_window(run: TeamRun, params: SolveParameters, tracker: _Tracker,
                   shifts: list[set[int]], who: list[set[int]] | None, seconds: float) -> Window:
-    """The best schedule that changes only each team's duties on its `shifts` for its
-    engineers `who` (everyone when None), within `seconds`: as a model of its own
-    (submodel.py), or where that cannot be cut, as a copy of the whole with holds."""
+    """Search, within `seconds`, the schedules that change only each team's duties on its
+    `shifts` for its engineers `who` (everyone when None), keeping the best if better; what
+    that did. As a model of its own (submodel.py), or where that cannot be cut, as a copy of
+    the whole with holds."""
     began, before = time.perf_counter(), run.objective
     neighbourhoods = _index(run)
     if neighbourhoods is not None:
