@@ -98,7 +98,11 @@ def test_rule_clash_is_named():
 def _minimums_run(keys: set[tuple[int, int, int]], days: int = 6):
     """minimums_team's component (over `days`) with `keys` (shift, role, engineer) as its
     schedule so far."""
-    instance = minimums_team(days)
+    return _run(minimums_team(days), keys)
+
+
+def _run(instance: Instance, keys: set[tuple[int, int, int]]):
+    """The one team of `instance` as a component with `keys` as its schedule so far."""
     datas = [build_team_data(instance, instance.teams[0])]
     run = solve_module.TeamRun(datas, ComponentModel(instance, datas, []))
     tracker = solve_module._Tracker([run], time.perf_counter(), None, None)
@@ -232,10 +236,8 @@ def test_a_duty_on_a_surplus_moves_to_a_shortfall_days_away(monkeypatch, cut):
                              roles=[role], rules=[{"rule": "shifts", "min": 7, "max": 7}])
     start = ({(s, 0, 0) for s in range(7)} | {(s, 0, 1) for s in (1, 7, 8, 9, 11, 12, 13)}
              | {(s, 0, 2) for s in range(14, 21)})
-    datas = [build_team_data(instance, instance.teams[0])]
-    run = solve_module.TeamRun(datas, ComponentModel(instance, datas, []))
-    tracker = solve_module._Tracker([run], time.perf_counter(), None, None)
-    assert solve_module._probe(run, tracker, [start], {}) and run.objective == 101
+    run, tracker = _run(instance, start)
+    assert run.objective == 101
     params = SolveParameters(time_limit=5)
     _, _, solve_window = solve_module._window_solver(run, params, tracker)
     for first in range(21):
