@@ -38,4 +38,4 @@ def test_the_mix_splits_the_masters_value_into_cover_and_the_rosters_own_costs()
     short, surplus, own = tool.mix_figures(data, dive, mix)
     # Instance1 covers every shift at 100 a head short and 1 a head over; its optimum is 607
     assert abs(100 * short + surplus + own - value) < 1e-6
-    assert 0 <= own and value <= 607
+    assert own >= 0 and value <= 607
