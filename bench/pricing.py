@@ -43,17 +43,10 @@ def main() -> None:
         sys.exit(f"no benchmark file at {path}")
     instance = Instance.model_validate(import_file(path))
     data = build_team_data(instance, instance.teams[0])
-    models = {e: engineer_model(data, e) for e in range(len(data.engineers))}
-    if not args.cp_sat:
-        columns.with_programmes(data, models)
+    dive = root_from_first_pass(data, args.first, args.cp_sat)
+    models = dive.models
     print(f"{sum(m.programme is not None for m in models.values())} of {len(models)} "
           "engineers priced by a programme")
-    firsts: list[set[tuple[int, int, int]]] = []
-    sequential_schedule(data, args.first / FIRST_SHARE, on_schedule=firsts.append,
-                        should_stop=lambda: bool(firsts))  # the first pass only
-    start = {e: frozenset((s, r) for s, r, who in firsts[0] if who == e) for e in models}
-    costs = {e: models[e].cost_of(roster) for e, roster in start.items()}
-    dive = columns.RosterDive(data, models, start, costs, deterministic=False)
     began = time.perf_counter()
     solve_master = dive._master
     rounds = [0]
@@ -77,6 +70,20 @@ def main() -> None:
         short, surplus, own = mix_figures(data, dive, last[0][3])
         print(f"the last master's mix: {short:.1f} short, {surplus:.1f} surplus, "
               f"{own:.1f} of the rosters' own costs")
+
+
+def root_from_first_pass(data: TeamData, first: float, cp_sat: bool) -> columns.RosterDive:
+    """The root to price, from the engine's first pass (`first` seconds), each engineer
+    priced by their programme where every one has one (by CP-SAT with `cp_sat`)."""
+    models = {e: engineer_model(data, e) for e in range(len(data.engineers))}
+    if not cp_sat:
+        columns.with_programmes(data, models)
+    firsts: list[set[tuple[int, int, int]]] = []
+    sequential_schedule(data, first / FIRST_SHARE, on_schedule=firsts.append,
+                        should_stop=lambda: bool(firsts))  # the first pass only
+    start = {e: frozenset((s, r) for s, r, who in firsts[0] if who == e) for e in models}
+    costs = {e: models[e].cost_of(roster) for e, roster in start.items()}
+    return columns.RosterDive(data, models, start, costs, deterministic=False)
 
 
 def mix_figures(data: TeamData, dive: columns.RosterDive,

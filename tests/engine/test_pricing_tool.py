@@ -7,7 +7,6 @@ from pathlib import Path
 
 from rotasat.engine import columns
 from rotasat.engine.data import build_team_data
-from rotasat.engine.sequential import engineer_model, sequential_schedule
 from rotasat.models import Instance
 from rotasat.models.nrp import import_file
 
@@ -23,14 +22,8 @@ def test_the_mix_splits_the_masters_value_into_cover_and_the_rosters_own_costs()
     spec.loader.exec_module(tool)
     instance = Instance.model_validate(import_file(INSTANCE1))
     data = build_team_data(instance, instance.teams[0])
-    models = columns.with_programmes(
-        data, {e: engineer_model(data, e) for e in range(len(data.engineers))})
-    firsts: list[set[tuple[int, int, int]]] = []
-    sequential_schedule(data, 10.0, on_schedule=firsts.append, should_stop=lambda: bool(firsts))
-    start = {e: frozenset((s, r) for s, r, who in firsts[0] if who == e) for e in models}
-    dive = columns.RosterDive(data, models, start,
-                              {e: models[e].cost_of(roster) for e, roster in start.items()},
-                              deterministic=False)
+    dive = tool.root_from_first_pass(data, 1.0, cp_sat=False)
+    assert all(model.programme is not None for model in dive.models.values())
     with ThreadPoolExecutor(columns.THREADS) as pool:
         master = dive._price(pool, None, lambda: 60.0, lambda: False)
     assert master is not None and dive.priced
